@@ -1,0 +1,41 @@
+# Every target sets itself up from nothing but Python 3.11 and make.
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
+export PREFECT_HOME ?= $(CURDIR)/.prefect
+PREFECT_PORT ?= 4200
+
+.PHONY: setup demo test test-fast bench serve lint mlflow-ui clean
+
+.venv/.synced: pyproject.toml uv.lock
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+setup: .venv/.synced
+
+demo: setup
+	$(UV) run retention demo
+
+test: setup
+	$(UV) run pytest -n 2 --dist loadgroup -q -p no:cacheprovider
+
+test-fast: setup
+	$(UV) run pytest -q -m "not slow" -p no:cacheprovider
+
+bench: setup
+	$(UV) run python -m benchmarks.run
+
+serve: setup
+	$(UV) run python -m flows.deploy --port $(PREFECT_PORT)
+
+mlflow-ui: setup
+	$(UV) run mlflow ui --backend-store-uri sqlite:///mlruns/mlflow.db --host 127.0.0.1 --port 5000
+
+lint: setup
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+clean:
+	rm -rf .venv work demo mlruns .prefect .pytest_cache
