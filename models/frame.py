@@ -1,0 +1,73 @@
+"""Polars feature frame -> numeric matrix for LightGBM and scikit-learn, with fixed category levels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """The model's columns and, for each categorical, its levels as seen in training."""
+
+    numeric: tuple[str, ...]
+    categorical: tuple[str, ...]
+    levels: dict[str, tuple[str, ...]]
+
+    @property
+    def names(self) -> list[str]:
+        """Feature names in matrix order: numeric first, then categorical."""
+        return [*self.numeric, *self.categorical]
+
+    @property
+    def categorical_indices(self) -> list[int]:
+        """Matrix column indices of the categorical features."""
+        return list(range(len(self.numeric), len(self.numeric) + len(self.categorical)))
+
+
+def fit_feature_spec(
+    frame: pl.DataFrame, numeric: list[str], categorical: list[str]
+) -> FeatureSpec:
+    """Fix the category levels (sorted, nulls excluded) from the training frame."""
+    missing = [c for c in [*numeric, *categorical] if c not in frame.columns]
+    if missing:
+        raise ValueError(f"feature columns missing from the frame: {missing}")
+    levels = {}
+    for col in categorical:
+        values = frame.get_column(col).cast(pl.String).drop_nulls().unique().sort()
+        levels[col] = tuple(values.to_list())
+    return FeatureSpec(tuple(numeric), tuple(categorical), levels)
+
+
+def encode_categorical(col: str, levels: tuple[str, ...]) -> pl.Expr:
+    """Code a categorical column as its level index (Float64); null or unseen level -> null."""
+    mapping = pl.DataFrame(
+        {"level": list(levels), "code": np.arange(len(levels), dtype=np.float64)},
+        schema={"level": pl.String, "code": pl.Float64},
+    )
+    return (
+        pl.col(col)
+        .cast(pl.String)
+        .replace_strict(mapping["level"], mapping["code"], default=None, return_dtype=pl.Float64)
+        .alias(col)
+    )
+
+
+def encode_frame(frame: pl.DataFrame, spec: FeatureSpec) -> pl.DataFrame:
+    """The feature columns only, all Float64, categoricals coded by level index."""
+    missing = [c for c in spec.names if c not in frame.columns]
+    if missing:
+        raise ValueError(f"feature columns missing from the frame: {missing}")
+    exprs = [pl.col(c).cast(pl.Float64).alias(c) for c in spec.numeric]
+    exprs += [encode_categorical(c, spec.levels[c]) for c in spec.categorical]
+    return frame.lazy().select(exprs).collect()
+
+
+def to_matrix(frame: pl.DataFrame, spec: FeatureSpec) -> np.ndarray:
+    """A float64 matrix (rows x features) with NaN for missing and for unseen levels."""
+    encoded = encode_frame(frame, spec)
+    if encoded.width == 0:
+        return np.empty((frame.height, 0), dtype=np.float64)
+    return encoded.fill_null(np.nan).to_numpy().astype(np.float64, copy=False)

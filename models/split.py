@@ -1,0 +1,77 @@
+"""Time-only splits of labelled monthly snapshots into train, calibration and out-of-time blocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+
+@dataclass(frozen=True)
+class TimeSplit:
+    """Snapshot date ranges (inclusive) of the three blocks for one horizon."""
+
+    horizon: int
+    train: tuple[date, date]
+    calibration: tuple[date, date]
+    test: tuple[date, date]
+
+    def as_dict(self) -> dict[str, str]:
+        """Flat string form for logging."""
+        return {
+            f"split_{self.horizon}m_{name}": f"{lo.isoformat()}..{hi.isoformat()}"
+            for name, (lo, hi) in (
+                ("train", self.train),
+                ("calibration", self.calibration),
+                ("test", self.test),
+            )
+        }
+
+
+def split_by_time(
+    frame: pl.DataFrame,
+    horizon: int,
+    test_months: int = 6,
+    calibration_months: int = 6,
+    purge_months: int | None = None,
+) -> TimeSplit:
+    """Last `test_months` labelled snapshot dates are the test block, the block before calibrates.
+
+    A purge of `purge_months` (default: the horizon) snapshot months separates calibration from
+    test, so that no training or calibration label looks into the test block's months.
+    """
+    label = f"y_{horizon}m"
+    dates = (
+        frame.lazy()
+        .filter(pl.col(label).is_not_null())
+        .select(pl.col("as_of").unique().sort())
+        .collect()
+        .get_column("as_of")
+        .to_list()
+    )
+    purge = horizon if purge_months is None else purge_months
+    need = test_months + calibration_months + 1
+    if len(dates) < need:
+        raise ValueError(
+            f"horizon {horizon}m: {len(dates)} labelled snapshot months, need at least {need}"
+        )
+    # Shrink the purge when history is short, but keep at least 3 training months.
+    purge = max(0, min(purge, len(dates) - need - 2))
+    test = dates[-test_months:]
+    cal_end = len(dates) - test_months - purge
+    calibration = dates[cal_end - calibration_months : cal_end]
+    train = dates[: cal_end - calibration_months]
+    return TimeSplit(
+        horizon, (train[0], train[-1]), (calibration[0], calibration[-1]), (test[0], test[-1])
+    )
+
+
+def select_block(frame: pl.DataFrame, split: TimeSplit, block: str) -> pl.DataFrame:
+    """Rows of one block ('train', 'calibration', 'test') with the horizon's label present."""
+    lo, hi = getattr(split, block)
+    return (
+        frame.lazy()
+        .filter(pl.col("as_of").is_between(lo, hi), pl.col(f"y_{split.horizon}m").is_not_null())
+        .collect()
+    )
