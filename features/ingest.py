@@ -23,26 +23,20 @@ from features.extract import find_table_files, parse_text, read_table
 from features.validate import QUARANTINE_SCHEMA, check_table
 
 INGEST_VERSION = "1"
-SUMMARY_SCHEMA = pl.Schema(
-    {
-        "table": pl.String,
-        "file": pl.String,
-        "rows_read": pl.Int64,
-        "accepted": pl.Int64,
-        "quarantined": pl.Int64,
-        "blank_rows_skipped": pl.Int64,
-    }
-)
 
 
 @dataclass(frozen=True)
 class IngestResult:
-    """Validated tables (no PII), contacts, quarantine, per-table summary and where they live."""
+    """Validated tables (no PII), contacts, quarantine, per-table counts and where they live.
+
+    `summary[table]` holds file, read, accepted, quarantined and blank_rows_skipped;
+    read == accepted + quarantined for every table.
+    """
 
     tables: dict[str, pl.DataFrame]
     contacts: pl.DataFrame
     quarantine: pl.DataFrame
-    summary: pl.DataFrame
+    summary: dict[str, dict[str, int | str | None]]
     work_path: Path
 
 
@@ -60,12 +54,13 @@ def validate_extract(files: dict[str, Path]) -> IngestResult:
     """Read and check every table in reference order; the result's work_path is not set yet."""
     accepted: dict[str, pl.DataFrame] = {}
     rejected: dict[str, pl.Series] = {}
-    quarantines, summary = [], []
+    quarantines: list[pl.DataFrame] = []
+    summary: dict[str, dict[str, int | str | None]] = {}
     for name in TABLE_ORDER:
         spec = TABLES[name]
         if name not in files:
             accepted[name] = _empty_table(name)
-            summary.append((name, None, 0, 0, 0, 0))
+            summary[name] = _counts(None, 0, 0, 0, 0)
             continue
         raw = read_table(files[name], spec)
         check = check_table(raw, accepted, rejected)
@@ -73,16 +68,28 @@ def validate_extract(files: dict[str, Path]) -> IngestResult:
         if spec.key:
             rejected[name] = _rejected_keys(raw.frame, spec.key[0], check.accepted)
         quarantines.append(check.quarantine)
-        rows = raw.frame.height
-        summary.append(
-            (name, raw.file, rows, check.accepted.height, check.quarantine.height, raw.blank_rows)
+        summary[name] = _counts(
+            raw.file,
+            raw.frame.height,
+            check.accepted.height,
+            check.quarantine.height,
+            raw.blank_rows,
         )
     talents = accepted["talents"]
     contacts = talents.select("talent_id", *PII_COLUMNS)
     accepted["talents"] = talents.drop(PII_COLUMNS)
     quarantine = pl.concat([pl.DataFrame(schema=QUARANTINE_SCHEMA), *quarantines])
-    summary_frame = pl.DataFrame(summary, schema=SUMMARY_SCHEMA, orient="row")
-    return IngestResult(accepted, contacts, quarantine, summary_frame, Path())
+    return IngestResult(accepted, contacts, quarantine, summary, Path())
+
+
+def _counts(file: str | None, read: int, accepted: int, quarantined: int, blank: int) -> dict:
+    return {
+        "file": file,
+        "read": read,
+        "accepted": accepted,
+        "quarantined": quarantined,
+        "blank_rows_skipped": blank,
+    }
 
 
 def _rejected_keys(frame: pl.DataFrame, key: str, accepted: pl.DataFrame) -> pl.Series:
@@ -108,7 +115,7 @@ def write_validated(result: IngestResult, target: Path) -> None:
             result.contacts.write_parquet(f)
         result.quarantine.write_parquet(tmp / "quarantine.parquet")
         result.quarantine.write_csv(tmp / "quarantine.csv", include_bom=True)
-        summary = {"version": INGEST_VERSION, "tables": result.summary.to_dicts()}
+        summary = {"version": INGEST_VERSION, "tables": result.summary}
         (tmp / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))
         try:
             tmp.rename(target)
@@ -129,7 +136,7 @@ def load_validated(work_path: Path) -> IngestResult:
         tables=tables,
         contacts=pl.read_parquet(work_path / "contacts.parquet"),
         quarantine=pl.read_parquet(work_path / "quarantine.parquet"),
-        summary=pl.DataFrame(summary, schema=SUMMARY_SCHEMA),
+        summary=summary,
         work_path=work_path,
     )
 
