@@ -55,4 +55,4 @@ def _fallback(feature: str, lang: str, doc: str | None, dtype: pl.DataType | Non
 
 def columns_for(expr: pl.Expr) -> list[str]:
     """Columns a sentence expression reads."""
-    return expr.meta.root_names()
+    return list(dict.fromkeys(expr.meta.root_names()))
