@@ -1,0 +1,123 @@
+"""Finding and reading extract files; the value forms the contract allows."""
+
+from __future__ import annotations
+
+import codecs
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from features.contract import TABLES, ExtractError
+from features.extract import (
+    decode_csv,
+    find_table_files,
+    parse_code,
+    parse_date,
+    parse_money,
+    parse_month,
+    read_extract,
+    read_table,
+)
+
+
+def _parse(expr, values, dtype=pl.String) -> list:
+    return pl.DataFrame({"v": values}, schema={"v": dtype}).select(expr).to_series().to_list()
+
+
+def test_dates_in_every_allowed_form():
+    values = ["2020-01-05", "2020/01/05", "2020-1-5", " 2020-01-05 ", "2020-01-05 00:00:00"]
+    values += ["20200105", "43835", "", None, "2020-02-30", "05/01/2020"]
+    expected = [date(2020, 1, 5)] * 7 + [None] * 4
+    assert _parse(parse_date("v", pl.String), values) == expected
+
+
+def test_dates_from_typed_cells_and_serials():
+    serials = _parse(parse_date("v", pl.Float64), [43835.0, 0.0, 43835.5], pl.Float64)
+    assert serials == [date(2020, 1, 5), None, None]
+    assert _parse(parse_date("v", pl.Date), [date(2020, 1, 5)], pl.Date) == [date(2020, 1, 5)]
+
+
+def test_months_are_first_days():
+    values = ["2020-03", "2020/03", "2020-3", "2020-03-17", "2020-13", "March", None]
+    expected = [date(2020, 3, 1)] * 4 + [None] * 3
+    assert _parse(parse_month("v", pl.String), values) == expected
+    assert _parse(parse_month("v", pl.Date), [date(2020, 3, 9)], pl.Date) == [date(2020, 3, 1)]
+
+
+def test_money_allows_thousands_commas_and_rejects_non_numbers():
+    values = ["1,000", " 2.5 ", "-3", "abc", "nan", "inf", ""]
+    assert _parse(parse_money("v", pl.String), values) == [
+        1000.0,
+        2.5,
+        -3.0,
+        None,
+        None,
+        None,
+        None,
+    ]
+    assert _parse(parse_money("v", pl.Float64), [1.0, float("nan")], pl.Float64) == [1.0, None]
+
+
+def test_codes_accept_chinese_aliases_and_case():
+    values = ["专科", "大专", "Bachelor", " 博士 ", "phd", None]
+    expected = ["junior_college", "junior_college", "bachelor", "doctorate", None, None]
+    assert _parse(parse_code("v", pl.String, "education"), values) == expected
+    assert _parse(parse_code("v", pl.String, "gender"), ["男", "f"]) == ["M", "F"]
+
+
+def test_decode_csv_accepts_utf8_bom_and_gbk():
+    text = "name,county\n张三,德城区\n"
+    for raw in [text.encode(), codecs.BOM_UTF8 + text.encode(), text.encode("gbk")]:
+        assert decode_csv(raw, "t.csv") == text.encode()
+
+
+def test_undecodable_bytes_name_the_row():
+    raw = b"a,b\n1,2\n" + b"3,\xff\xfe\n"
+    with pytest.raises(ExtractError) as err:
+        decode_csv(raw, "t.csv")
+    assert str(err.value) == "t.csv: row 3: bytes cannot be decoded as UTF-8 or GBK/GB18030"
+
+
+def test_two_formats_of_one_table_are_fatal(tiny_extract: Path):
+    (tiny_extract / "talents.parquet").write_bytes(b"")
+    with pytest.raises(ExtractError) as err:
+        find_table_files(tiny_extract)
+    assert (
+        str(err.value)
+        == "talents.csv, talents.parquet: two files for table talents; keep exactly one"
+    )
+
+
+def test_optional_table_may_be_absent_and_strangers_are_ignored(tiny_extract: Path):
+    (tiny_extract / "life_events.csv").unlink()
+    (tiny_extract / "README.txt").write_text("exported 2024-06-30")
+    assert sorted(find_table_files(tiny_extract)) == sorted(set(TABLES) - {"life_events"})
+
+
+def test_source_rows_count_like_a_spreadsheet_and_skip_blank_rows(tmp_path: Path):
+    path = tmp_path / "employers.csv"
+    path.write_text(
+        "employer_id,industry,ownership,county,note\nE1,textiles,private,decheng,\n,,,,\n"
+        "E2,textiles,private,decheng,x\n"
+    )
+    raw = read_table(path, TABLES["employers"])
+    assert raw.frame.get_column("source_row").to_list() == [2, 4]
+    assert raw.blank_rows == 1
+    assert "note" in raw.frame.columns  # unknown extra columns are kept in the raw read
+
+
+@pytest.mark.parametrize(
+    ("fmt", "encoding"),
+    [("csv", "utf-8"), ("csv", "utf-8-sig"), ("csv", "gbk"), ("csv", "gb18030"), ("xlsx", "")],
+)
+def test_every_format_reads_the_same_cells(
+    tmp_path: Path, fmt: str, encoding: str, tiny_tables, write_extract
+):
+    tables = tiny_tables()
+    expected = read_extract(write_extract(tables, tmp_path / "ref"))
+    got = read_extract(write_extract(tables, tmp_path / "other", fmt, encoding or "utf-8"))
+    for name in tables:
+        assert_frame_equal(got[name].frame, expected[name].frame)
