@@ -1,0 +1,45 @@
+"""Labels: whether a snapshot's talent makes their first departure within 3, 6 or 12 months."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from features.timeline import (
+    first_departures,
+    known_contributions,
+    last_known_month,
+    month_index_expr,
+    pay_timeline,
+    read_rules,
+)
+
+HORIZONS = (3, 6, 12)
+
+
+def label_snapshots(
+    snapshots: pl.DataFrame, social_insurance: pl.DataFrame, extract_date: date, rules=None
+) -> pl.DataFrame:
+    """Add y_3m, y_6m, y_12m (Int8): first departure month < m0 + h; null if not yet observable."""
+    r = read_rules(rules)
+    k_e = last_known_month(extract_date, r)
+    contributions = known_contributions(social_insurance.lazy(), k_e)
+    first = first_departures(pay_timeline(contributions, r.gap_months), k_e)
+    m0 = month_index_expr("as_of")
+    # Horizon h is observable once months m0 .. m0+h-1+gap-1 are all known at the extract date.
+    labels = [
+        pl.when(m0 + h + r.gap_months - 2 <= k_e)
+        .then((pl.col("_first_departure") < m0 + h).fill_null(False).cast(pl.Int8))
+        .otherwise(None)
+        .cast(pl.Int8)
+        .alias(f"y_{h}m")
+        for h in HORIZONS
+    ]
+    return (
+        snapshots.lazy()
+        .join(first, on="talent_id", how="left", maintain_order="left")
+        .with_columns(labels)
+        .drop("_first_departure")
+        .collect()
+    )

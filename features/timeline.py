@@ -1,0 +1,241 @@
+"""Month arithmetic and what is known at a date: the single place the time rules are applied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The contract's time rules as plain integers (read off a TimeRules or keyword defaults)."""
+
+    reporting_lag_months: int = 1
+    reporting_day: int = 15
+    gap_months: int = 3
+
+
+def read_rules(rules: object | None = None) -> Rules:
+    """The time rules from a `features.contract.TimeRules` (or any object with its fields)."""
+    if rules is None:
+        return Rules()
+    return Rules(
+        reporting_lag_months=int(rules.reporting_lag_months),
+        reporting_day=int(rules.reporting_day),
+        gap_months=int(rules.gap_months),
+    )
+
+
+def month_index(day: date) -> int:
+    """Months since year 0 (year * 12 + month - 1) of a date's month."""
+    return day.year * 12 + day.month - 1
+
+
+def month_start(index: int) -> date:
+    """The first day of the month with this month index."""
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def last_known_month(as_of: date, rules: Rules) -> int:
+    """Index of the last month whose contributions are reported on or before `as_of`."""
+    late = 1 if as_of.day < rules.reporting_day else 0
+    return month_index(as_of) - rules.reporting_lag_months - late
+
+
+def month_index_expr(column: str | pl.Expr) -> pl.Expr:
+    """Month index (year * 12 + month - 1) of a Date column."""
+    col = pl.col(column) if isinstance(column, str) else column
+    return col.dt.year().cast(pl.Int32) * 12 + col.dt.month().cast(pl.Int32) - 1
+
+
+def month_start_expr(index: str | pl.Expr) -> pl.Expr:
+    """First day of the month (Date) for a month-index column."""
+    col = pl.col(index) if isinstance(index, str) else index
+    return pl.date(col // 12, col % 12 + 1, 1)
+
+
+def last_known_month_expr(as_of: str, rules: Rules) -> pl.Expr:
+    """Month index of the last month reported by each date in column `as_of`."""
+    late = (pl.col(as_of).dt.day() < rules.reporting_day).cast(pl.Int32)
+    return month_index_expr(as_of) - rules.reporting_lag_months - late
+
+
+def months_between(start: pl.Expr, end: pl.Expr) -> pl.Expr:
+    """Whole months from `start` to `end`, floored (negative once `end` has passed)."""
+    raw = month_index_expr(end) - month_index_expr(start)
+    short = (end.dt.day() < start.dt.day()).cast(pl.Int32)
+    return raw - short
+
+
+def years_between(start: pl.Expr, end: pl.Expr) -> pl.Expr:
+    """Whole years from `start` to `end` (age in completed years)."""
+    return months_between(start, end) // 12
+
+
+def known_contributions(social_insurance: pl.LazyFrame, last_month: int) -> pl.LazyFrame:
+    """Contribution rows (with month index `_m`) for months reported by the last known month."""
+    return social_insurance.with_columns(_m=month_index_expr("month")).filter(
+        pl.col("_m") <= last_month
+    )
+
+
+def known_events(life_events: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
+    """Life events dated strictly before `as_of`."""
+    return life_events.filter(pl.col("event_date") < as_of)
+
+
+def known_grants(subsidies: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
+    """Grants that started strictly before `as_of`."""
+    return subsidies.filter(pl.col("start_date") < as_of)
+
+
+def pay_timeline(contributions: pl.LazyFrame, gap_months: int) -> pl.LazyFrame:
+    """Paid months per talent in order, with job changes, running counts and departure events.
+
+    A row P is followed by a departure (month P+1, confirmed once month P+gap is known) when
+    the next paid month is more than `gap_months` later or unknown; callers keep only the
+    departures whose confirmation month they know.
+    """
+    by = "talent_id"
+    prev_employer = pl.col("employer_id").shift(1).over(by)
+    next_month = pl.col("_m").shift(-1).over(by)
+    change = (prev_employer.is_not_null() & (pl.col("employer_id") != prev_employer)).cast(pl.Int32)
+    return (
+        contributions.select("talent_id", "_m", "employer_id", "contribution_base")
+        .sort(by, "_m")
+        .with_columns(_change=change, _next=next_month)
+        .with_columns(
+            _changes_cum=pl.col("_change").cum_sum().over(by),
+            _paid_cum=pl.col("_m").cum_count().over(by),
+            _last_change=pl.when(pl.col("_change") == 1)
+            .then(pl.col("_m"))
+            .otherwise(None)
+            .forward_fill()
+            .over(by),
+            _departs=pl.col("_next").is_null() | (pl.col("_next") - pl.col("_m") > gap_months),
+        )
+        .with_columns(_confirmed=pl.when("_departs").then(pl.col("_m") + gap_months))
+    )
+
+
+def departures(timeline: pl.LazyFrame, last_month: int) -> pl.LazyFrame:
+    """Every departure confirmed by `last_month`: talent, employer left, month and confirmation."""
+    return timeline.filter(pl.col("_departs") & (pl.col("_confirmed") <= last_month)).select(
+        "talent_id",
+        "employer_id",
+        _departure=pl.col("_m") + 1,
+        _confirmed=pl.col("_confirmed"),
+    )
+
+
+def first_departures(timeline: pl.LazyFrame, last_month: int) -> pl.LazyFrame:
+    """Each talent's first departure month (index) among those confirmed by `last_month`."""
+    return (
+        departures(timeline, last_month)
+        .group_by("talent_id")
+        .agg(_first_departure=pl.col("_departure").min())
+    )
+
+
+def join_pay_state(grid: pl.LazyFrame, timeline: pl.LazyFrame) -> pl.LazyFrame:
+    """Add each snapshot's contribution state at its last known month `_k` (and 12/24 before)."""
+    grid = grid.sort("talent_id", "_k").with_columns(_k12=pl.col("_k") - 12, _k24=pl.col("_k") - 24)
+    out = _asof(
+        grid,
+        timeline.select(
+            "talent_id",
+            "employer_id",
+            "contribution_base",
+            "_changes_cum",
+            "_paid_cum",
+            "_last_change",
+            _at=pl.col("_m"),
+            _last_paid=pl.col("_m"),
+        ),
+        "_k",
+    )
+    out = _asof(
+        out,
+        timeline.select(
+            "talent_id",
+            _at=pl.col("_m"),
+            _changes_cum_12=pl.col("_changes_cum"),
+            _paid_cum_12=pl.col("_paid_cum"),
+        ),
+        "_k12",
+    )
+    out = _asof(
+        out,
+        timeline.select("talent_id", _at=pl.col("_m"), _changes_cum_24=pl.col("_changes_cum")),
+        "_k24",
+    )
+    out = _asof(
+        out.with_columns(_l12=pl.col("_last_paid") - 12),
+        timeline.select("talent_id", _at=pl.col("_m"), _base_12m_ago=pl.col("contribution_base")),
+        "_l12",
+    )
+    return out.drop("_k12", "_k24", "_l12")
+
+
+def _asof(left: pl.LazyFrame, right: pl.LazyFrame, left_on: str) -> pl.LazyFrame:
+    """The talent's latest timeline row at or before month `left_on` (right keyed by `_at`)."""
+    return left.join_asof(
+        right, left_on=left_on, right_on="_at", by="talent_id", check_sortedness=False
+    ).drop("_at")
+
+
+def join_grants(
+    grid: pl.LazyFrame, subsidies: pl.LazyFrame, policies: pl.LazyFrame
+) -> pl.LazyFrame:
+    """Add the subsidy clock from grants that started before each snapshot's as_of."""
+    keys = ["talent_id", "as_of"]
+    grants = (
+        grid.select(keys)
+        .join(subsidies, on="talent_id", how="inner")
+        .filter(pl.col("start_date") < pl.col("as_of"))
+        .join(policies.select("policy_id", "effective_to"), on="policy_id", how="left")
+        .with_columns(_running=pl.col("end_date") >= pl.col("as_of"))
+    )
+    lump = pl.col("_running") & (pl.col("lump_sum").fill_null(0) > 0)
+    total = months_between(pl.col("start_date"), pl.col("end_date")).clip(lower_bound=1)
+    left = months_between(pl.col("as_of"), pl.col("end_date")).clip(0, total)
+    clock = grants.group_by(keys).agg(
+        _active_subsidies=pl.col("_running").sum().cast(pl.Int32),
+        _lump_in_service=pl.col("lump_sum").filter(lump).sum(),
+        _clawback=(pl.col("lump_sum") * left / total).filter(lump).sum(),
+        _policy_expiry=pl.col("effective_to").filter(pl.col("_running")).min(),
+    )
+    # The main periodic subsidy: the next to end among running ones, else the last to have ended.
+    days = pl.col("end_date").cast(pl.Int32)
+    main = (
+        grants.filter(pl.col("monthly_amount").fill_null(0) > 0)
+        .with_columns(_key=pl.when(pl.col("_running")).then(days).otherwise(10_000_000 - days))
+        .sort(*keys, "_key")
+        .group_by(keys)
+        .agg(
+            subsidy_end_date=pl.col("end_date").first(),
+            _subsidy_amount=pl.col("monthly_amount").first(),
+            _subsidy_type=pl.col("subsidy_type").first(),
+        )
+    )
+    return grid.join(clock, on=keys, how="left").join(main, on=keys, how="left")
+
+
+def join_events(
+    grid: pl.LazyFrame, life_events: pl.LazyFrame, events: tuple[str, ...]
+) -> pl.LazyFrame:
+    """Add, per event type, the date of the latest such event before each snapshot's as_of."""
+    keys = ["talent_id", "as_of"]
+    latest = (
+        grid.select(keys)
+        .join(life_events, on="talent_id", how="inner")
+        .filter(pl.col("event_date") < pl.col("as_of"))
+        .group_by(keys)
+        .agg(
+            pl.col("event_date").filter(pl.col("event") == e).max().alias(f"_event_{e}")
+            for e in events
+        )
+    )
+    return grid.join(latest, on=keys, how="left")
