@@ -1,0 +1,229 @@
+"""MLflow boundary (the project's only mlflow import): log runs, register, gate and load the champion."""
+
+from __future__ import annotations
+
+import json
+import math
+import tempfile
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from urllib.parse import urlparse
+
+import mlflow
+import polars as pl
+from mlflow import MlflowClient
+from mlflow.exceptions import MlflowException
+from mlflow.models import infer_signature
+
+from models.attrition import AttritionModel
+from models.evaluate_run import score_holdout
+from models.train import TrainResult
+
+EXPERIMENT = "talent-attrition"
+MODEL_NAME = "talent-attrition"
+ALIAS = "champion"
+RUNTIME_PACKAGES = ("lightgbm", "polars", "scikit-learn", "numpy", "pandas", "pyarrow", "mlflow")
+
+
+class AttritionPyfunc(mlflow.pyfunc.PythonModel):
+    """pyfunc wrapper: feature rows in, p_leave_3m/6m/12m out (probabilities, not labels)."""
+
+    def __init__(self, model: AttritionModel):
+        self.model = model
+
+    def predict(self, context, model_input, params=None):
+        """Probabilities for a pandas frame of feature rows (converted to polars at this edge)."""
+        frame = pl.from_pandas(model_input.reset_index(drop=True))
+        return self.model.predict(frame).to_pandas()
+
+
+@dataclass(frozen=True)
+class PromotionTolerances:
+    """How much worse than the champion a challenger may be on the same out-of-time block."""
+
+    auc: float = 0.005
+    ece: float = 0.005
+    fairness_auc_gap: float = 0.02
+    fairness_ece: float = 0.01
+
+
+@dataclass
+class PromotionDecision:
+    """Whether the new version became champion, and why."""
+
+    promoted: bool
+    version: str
+    champion_before: str | None
+    reasons: list[str] = field(default_factory=list)
+
+
+def artifact_root(tracking_uri: str) -> str | None:
+    """Artifacts beside a sqlite store (<dir>/artifacts); None lets MLflow decide for other stores."""
+    parsed = urlparse(tracking_uri)
+    if parsed.scheme != "sqlite":
+        return None
+    db = Path(tracking_uri.removeprefix("sqlite:///"))
+    return (db.parent / "artifacts").resolve().as_uri()
+
+
+def ensure_experiment(tracking_uri: str) -> str:
+    """The experiment id of `talent-attrition`, created with artifacts beside the store if new."""
+    mlflow.set_tracking_uri(tracking_uri)
+    client = MlflowClient(tracking_uri)
+    found = client.get_experiment_by_name(EXPERIMENT)
+    if found is not None:
+        return found.experiment_id
+    return client.create_experiment(EXPERIMENT, artifact_location=artifact_root(tracking_uri))
+
+
+def pinned_requirements() -> list[str]:
+    """Exact versions of the packages the pyfunc needs at load time."""
+    return [f"{name}=={metadata.version(name)}" for name in RUNTIME_PACKAGES]
+
+
+def model_input_example(result: TrainResult, rows: int = 5) -> pl.DataFrame:
+    """A few feature rows from the out-of-time block: numerics as Float64, categoricals as String."""
+    spec = result.model.spec
+    block = next(iter(result.holdout.values()))
+    return block.head(rows).select(
+        *[pl.col(c).cast(pl.Float64) for c in spec.numeric],
+        *[pl.col(c).cast(pl.String) for c in spec.categorical],
+    )
+
+
+def write_run_files(result: TrainResult, folder: Path) -> None:
+    """Plots as PNG, tables as CSV and parquet, the feature list and data description as JSON."""
+    (folder / "plots").mkdir()
+    (folder / "tables").mkdir()
+    for name, png in result.figures.items():
+        (folder / "plots" / name).write_bytes(png)
+    for name, table in result.tables.items():
+        table.write_parquet(folder / "tables" / f"{name}.parquet")
+        table.write_csv(folder / "tables" / f"{name}.csv")
+    spec = result.model.spec
+    features = {
+        "numeric": list(spec.numeric),
+        "categorical": list(spec.categorical),
+        "levels": {k: list(v) for k, v in spec.levels.items()},
+    }
+    (folder / "features.json").write_text(json.dumps(features, ensure_ascii=False, indent=1))
+    (folder / "data_info.json").write_text(json.dumps(result.data_info, indent=1))
+
+
+def log_training_run(
+    result: TrainResult,
+    params: dict,
+    data_info: dict,
+    tracking_uri: str,
+    git_commit: str | None = None,
+    run_name: str | None = None,
+) -> str:
+    """Log params, metrics, plots, tables, features and data to `talent-attrition`, register the model."""
+    experiment_id = ensure_experiment(tracking_uri)
+    info = {**result.data_info, **{k: str(v) for k, v in data_info.items()}}
+    with mlflow.start_run(experiment_id=experiment_id, run_name=run_name) as run:
+        mlflow.log_params({**{k: str(v) for k, v in result.params.items()}, **params})
+        finite = {k: float(v) for k, v in result.metrics.items() if math.isfinite(float(v))}
+        mlflow.log_metrics(finite)
+        tags = {f"data.{k}": str(v)[:5000] for k, v in info.items()}
+        tags["git_commit"] = git_commit or "unknown"
+        tags["nonfinite_metrics"] = ",".join(sorted(set(result.metrics) - set(finite)))[:5000]
+        mlflow.set_tags(tags)
+        with tempfile.TemporaryDirectory() as tmp:
+            result.data_info = info
+            write_run_files(result, Path(tmp))
+            mlflow.log_artifacts(tmp)
+        example = model_input_example(result)
+        wrapper = AttritionPyfunc(result.model)
+        signature = infer_signature(example.to_pandas(), result.model.predict(example).to_pandas())
+        logged = mlflow.pyfunc.log_model(
+            name="model",
+            python_model=wrapper,
+            signature=signature,
+            input_example=example.to_pandas(),
+            registered_model_name=MODEL_NAME,
+            pip_requirements=pinned_requirements(),
+            code_paths=[str(Path(__file__).resolve().parent)],
+        )
+        mlflow.set_tag("model_version", str(logged.registered_model_version))
+        return run.info.run_id
+
+
+def load_model_version(tracking_uri: str, version: str) -> AttritionModel:
+    """The AttritionModel of one registered version of `talent-attrition`."""
+    mlflow.set_tracking_uri(tracking_uri)
+    loaded = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}/{version}")
+    return loaded.unwrap_python_model().model
+
+
+def load_champion(tracking_uri: str) -> tuple[AttritionModel, str]:
+    """The champion model and its version (models:/talent-attrition@champion)."""
+    mlflow.set_tracking_uri(tracking_uri)
+    version = MlflowClient(tracking_uri).get_model_version_by_alias(MODEL_NAME, ALIAS).version
+    loaded = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}@{ALIAS}")
+    return loaded.unwrap_python_model().model, str(version)
+
+
+def compare_to_champion(
+    new: dict[str, float], champion: dict[str, float], tol: PromotionTolerances
+) -> list[str]:
+    """Reasons the challenger is worse than the champion beyond tolerance (empty: no worse)."""
+    rules = [
+        ("model_auc_", -1, tol.auc),
+        ("model_ece_", 1, tol.ece),
+        ("fair_auc_gap_", 1, tol.fairness_auc_gap),
+        ("fair_ece_max_", 1, tol.fairness_ece),
+    ]
+    failures = []
+    for key in sorted(new):
+        for prefix, worse_sign, allowed in rules:
+            if not key.startswith(prefix) or key not in champion:
+                continue
+            a, b = new[key], champion[key]
+            if math.isfinite(a) and math.isfinite(b) and worse_sign * (a - b) > allowed:
+                failures.append(f"{key}: {a:.4f} vs champion {b:.4f} (tolerance {allowed})")
+    return failures
+
+
+def promote_if_better(
+    result: TrainResult,
+    run_id: str,
+    tracking_uri: str,
+    tolerances: PromotionTolerances | None = None,
+) -> PromotionDecision:
+    """Move `champion` to the run's version if no worse than the champion re-scored on the same block."""
+    tol = tolerances or PromotionTolerances()
+    mlflow.set_tracking_uri(tracking_uri)
+    client = MlflowClient(tracking_uri)
+    version = client.get_run(run_id).data.tags["model_version"]
+    try:
+        before = str(client.get_model_version_by_alias(MODEL_NAME, ALIAS).version)
+    except MlflowException:
+        before = None
+    if before is None:
+        decision = PromotionDecision(True, version, None, ["first model: no champion yet"])
+    else:
+        try:
+            champion = score_holdout(load_model_version(tracking_uri, before), result.holdout)
+        except ValueError as err:  # the champion cannot read the new feature frame
+            champion = None
+            decision = PromotionDecision(True, version, before, [f"champion cannot score: {err}"])
+        if champion is not None:
+            failures = compare_to_champion(result.metrics, champion, tol)
+            reasons = failures or [
+                f"no worse than champion v{before} on the same out-of-time block "
+                f"(AUC tol {tol.auc}, ECE tol {tol.ece}, fairness AUC-gap tol "
+                f"{tol.fairness_auc_gap}, fairness ECE tol {tol.fairness_ece})"
+            ]
+            decision = PromotionDecision(not failures, version, before, reasons)
+            with mlflow.start_run(run_id=run_id):
+                mlflow.log_metrics(
+                    {f"champion_{k}": v for k, v in champion.items() if math.isfinite(v)}
+                )
+    if decision.promoted:
+        client.set_registered_model_alias(MODEL_NAME, ALIAS, version)
+    client.set_tag(run_id, "promotion.decision", "promoted" if decision.promoted else "rejected")
+    client.set_tag(run_id, "promotion.champion_before", before or "none")
+    client.set_tag(run_id, "promotion.reasons", "; ".join(decision.reasons)[:5000])
+    return decision
