@@ -15,7 +15,7 @@ import pandera.polars as pa
 import polars as pl
 
 from features.contract import CODES, PII_COLUMNS, POSITIVE_MONEY, TABLES, TableSpec
-from features.extract import RawTable, parse_code, parse_date, parse_money, parse_month, parse_text
+from features.extract import RawTable, parse_column
 
 SEP = "\x1f"
 QUARANTINE_SCHEMA = pl.Schema(
@@ -27,7 +27,6 @@ QUARANTINE_SCHEMA = pl.Schema(
         "value": pl.String,
     }
 )
-_PARSERS = {"date": parse_date, "month": parse_month, "money": parse_money}
 _TYPE_REASONS = {
     "date": "not a date (expected YYYY-MM-DD or YYYY/MM/DD)",
     "month": "not a month (expected YYYY-MM)",
@@ -54,31 +53,20 @@ def _fail(column: str, reason: str | pl.Expr) -> pl.Expr:
 
 def parse_fields(raw: RawTable, spec: TableSpec) -> pl.LazyFrame:
     """Parsed contract columns, the raw cells behind them, and the first field failure `__fail`."""
-    schema = raw.frame.schema
-    lf = raw.frame.lazy().with_columns(
-        pl.lit(None, pl.String).alias(c.name) for c in spec.columns if c.name not in schema
+    frame = raw.frame.with_columns(
+        pl.lit(None, pl.String).alias(c.name)
+        for c in spec.columns
+        if c.name not in raw.frame.schema
     )
-    dtypes = {c.name: schema.get(c.name, pl.String) for c in spec.columns}
-    keep_raw = [c.name for c in spec.columns if c.kind != "str"]
-    lf = lf.with_columns(pl.col(c).alias(_raw(c)) for c in keep_raw)
-    parsed = []
-    for c in spec.columns:
-        dtype = dtypes[c.name]
-        if c.kind == "str":
-            parsed.append(parse_text(c.name, dtype))
-        elif c.kind == "code":
-            parsed.append(parse_code(c.name, dtype, c.codes or c.name))
-        else:
-            parsed.append(_PARSERS[c.kind](c.name, dtype))
-    lf = lf.with_columns(parsed)
+    raws = [frame.get_column(c.name).alias(_raw(c.name)) for c in spec.columns if c.kind != "str"]
+    parsed = [parse_column(frame, c) for c in spec.columns]
+    lf = frame.with_columns(*raws, *parsed).lazy()
     rules: list[pl.Expr] = []
     for c in spec.columns:
         value = pl.col(c.name)
-        present = value.is_not_null()
-        if c.kind != "str":
-            cell = pl.col(_raw(c.name))
-            text = cell.cast(pl.String).str.strip_chars() if dtypes[c.name] != pl.Null else cell
-            present = text.is_not_null() & (text != "")
+        present = (
+            value.is_not_null() if c.kind == "str" else _present(_raw(c.name), frame.schema[c.name])
+        )
         if c.required:
             rules.append(pl.when(~present).then(_fail(c.name, "required value is missing")))
         if c.kind == "code":
@@ -95,7 +83,17 @@ def parse_fields(raw: RawTable, spec: TableSpec) -> pl.LazyFrame:
     for earlier, later in spec.date_order:
         reason = f"{later} is before {earlier}"
         rules.append(pl.when(pl.col(later) < pl.col(earlier)).then(_fail(later, reason)))
-    return lf.with_columns(pl.coalesce(rules).alias("__fail") if rules else pl.lit(None, pl.String))
+    return lf.with_columns(pl.coalesce(rules).alias("__fail"))
+
+
+def _present(name: str, dtype: pl.DataType) -> pl.Expr:
+    """A cell holds something: not null, not blank text, not a NaN."""
+    col = pl.col(name)
+    if dtype == pl.String:
+        return col.is_not_null() & col.str.contains(r"\S")
+    if dtype.is_float():
+        return col.is_not_null() & ~col.is_nan()
+    return col.is_not_null()
 
 
 def check_references(
@@ -128,31 +126,39 @@ def check_duplicates(df: pl.DataFrame, spec: TableSpec) -> pl.DataFrame:
     if not spec.key:
         return df
     key = list(spec.key)
-    ok = pl.col("__fail").is_null()
-    repeat = ok & ~pl.struct(*key, ok.alias("__ok")).is_first_distinct()
-    df = df.with_columns(repeat.alias("__repeat"))
-    if not df.get_column("__repeat").any():
-        return df.drop("__repeat")
-    firsts = (
-        df.lazy()
-        .filter(ok & ~pl.col("__repeat"))
-        .join(df.lazy().filter("__repeat").select(key).unique(), on=key, how="semi")
-        .select(*key, pl.col("source_row").alias("__first"))
-    )
+    ok = df.filter(pl.col("__fail").is_null()).select("source_row", *key)
+    if _strictly_increasing(ok, key):  # the usual sorted export: no repeats, no hashing
+        return df
+    ok = ok.with_columns(pl.struct(key).is_first_distinct().alias("__first_seen"))
+    repeats = ok.filter(~pl.col("__first_seen"))
+    if repeats.height == 0:
+        return df
+    firsts = ok.filter("__first_seen").join(repeats.select(key).unique(), on=key, how="semi")
+    firsts = firsts.select(*key, pl.col("source_row").alias("__first"))
+    repeats = repeats.join(firsts, on=key).select("source_row", "__first")
     what = " and ".join(key)
     reason = pl.format(f"duplicate {what}, first at row {{}}", pl.col("__first"))
     return (
-        df.lazy()
-        .join(firsts, on=key, how="left", maintain_order="left", nulls_equal=False)
+        df.join(repeats, on="source_row", how="left", maintain_order="left")
         .with_columns(
-            pl.when("__repeat")
+            pl.when(pl.col("__first").is_not_null())
             .then(_fail(key[-1], reason))
             .otherwise(pl.col("__fail"))
             .alias("__fail")
         )
-        .drop("__repeat", "__first")
-        .collect()
+        .drop("__first")
     )
+
+
+def _strictly_increasing(df: pl.DataFrame, key: list[str]) -> bool:
+    """True when the rows are sorted by the key with no key repeated."""
+    if df.height < 2:
+        return True
+    later = pl.lit(False)
+    for name in reversed(key):
+        col, prev = pl.col(name), pl.col(name).shift(1)
+        later = (col > prev) | ((col == prev) & later)
+    return bool(df.select(later.slice(1).all()).item())
 
 
 def _quarantine(df: pl.DataFrame, spec: TableSpec) -> pl.DataFrame:
@@ -191,7 +197,8 @@ def check_table(
     df = check_duplicates(lf.collect(), spec)
     extra = [c for c in df.columns if c.startswith("x_")] if spec.name == "talents" else []
     columns = ["source_row", *spec.column_names, *extra]
-    ok = df.filter(pl.col("__fail").is_null()).select(columns)
+    failed = df.height - df.get_column("__fail").null_count()
+    ok = (df.filter(pl.col("__fail").is_null()) if failed else df).select(columns)
     ok, schema_failures = check_schema(coerce_extras(ok, extra), spec)
     quarantine = pl.concat([_quarantine(df, spec), schema_failures]).sort("source_row")
     return TableCheck(ok.drop("source_row"), quarantine)
@@ -222,13 +229,16 @@ def _column_schema(c) -> pa.Column:
     if c.kind == "month":
         checks.append(pa.Check(lambda d: d.lazyframe.select(pl.col(d.key).dt.day() == 1)))
     dtype = {"date": pl.Date, "month": pl.Date, "money": pl.Float64}.get(c.kind, pl.String)
-    unique = False
-    return pa.Column(dtype, checks, nullable=not c.required, unique=unique)
+    return pa.Column(dtype, checks, nullable=not c.required)
 
 
 def table_schema(spec: TableSpec) -> pa.DataFrameSchema:
-    """The pandera schema of one validated table (with its `source_row`)."""
-    columns = {"source_row": pa.Column(pl.Int64, unique=True)}
+    """The pandera schema of one validated table (with its `source_row`).
+
+    Key uniqueness is left to `check_duplicates` (which names the first row); pandera's own
+    uniqueness check costs 20 s on 40 M contribution rows.
+    """
+    columns = {"source_row": pa.Column(pl.Int64)}
     columns |= {c.name: _column_schema(c) for c in spec.columns}
     checks = [
         pa.Check(
@@ -242,7 +252,6 @@ def table_schema(spec: TableSpec) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         columns,
         checks=checks,
-        unique=list(spec.key) or None,
         strict=spec.name != "talents",
         name=spec.name,
     )
