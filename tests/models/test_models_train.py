@@ -1,0 +1,69 @@
+import numpy as np
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from models.toy import TOY_CATEGORICAL, TOY_NUMERIC, simulate_toy_snapshots
+from models.train import train_attrition_model
+
+
+@pytest.fixture(scope="module")
+def toy():
+    frame, oracle = simulate_toy_snapshots(n_talents=700, n_months=44, seed=3)
+    result = train_attrition_model(
+        frame, TOY_NUMERIC, TOY_CATEGORICAL, seed=0, oracle=oracle, n_boot=30
+    )
+    return frame, oracle, result
+
+
+def test_predictions_are_probabilities_non_decreasing_in_the_horizon(toy):
+    frame, _, result = toy
+    p = result.model.predict(frame)
+    assert p.columns == ["p_leave_3m", "p_leave_6m", "p_leave_12m"]
+    assert p.height == frame.height
+    x = p.to_numpy()
+    assert ((x >= 0) & (x <= 1)).all()
+    assert (np.diff(x, axis=1) >= 0).all()
+
+
+def test_training_is_deterministic_for_a_seed(toy):
+    frame, _, result = toy
+    again = train_attrition_model(frame, TOY_NUMERIC, TOY_CATEGORICAL, seed=0, n_boot=5)
+    assert_frame_equal(result.model.predict(frame), again.model.predict(frame))
+
+
+def test_splits_are_by_time_and_the_test_block_is_out_of_time(toy):
+    _, _, result = toy
+    for h, split in result.splits.items():
+        assert split.train[1] < split.calibration[0] <= split.calibration[1] < split.test[0]
+        held = result.holdout[h]
+        assert held["as_of"].min() == split.test[0] and held[f"y_{h}m"].null_count() == 0
+
+
+def test_model_learns_the_signal_and_reports_every_figure(toy):
+    _, _, result = toy
+    m = result.metrics
+    for h in (3, 6, 12):
+        assert m[f"model_auc_{h}m"] > 0.6
+        assert m[f"model_auc_{h}m"] > m[f"rule_auc_{h}m"]
+        for key in ("ap", "brier", "ece", "precision_top5pct", "precision_at_capacity"):
+            assert np.isfinite(m[f"model_{key}_{h}m"]) and np.isfinite(m[f"oracle_{key}_{h}m"])
+        assert m[f"auc_diff_logistic_lo_{h}m"] <= m[f"auc_diff_logistic_hi_{h}m"]
+        assert f"reliability_{h}m.png" in result.figures
+        assert result.figures[f"reliability_{h}m.png"][:4] == b"\x89PNG"
+        assert set(result.tables[f"lift_{h}m"]["scorer"]) == {"model", "logistic", "rule", "oracle"}
+    assert set(result.fairness["attribute"]) == {"gender", "hometown", "age_band", "county"}
+    assert set(result.baselines) <= set(m)
+
+
+def test_contributions_sum_to_the_raw_log_odds_and_unseen_levels_are_missing(toy):
+    frame, _, result = toy
+    rows = frame.head(20).with_columns(pl.lit("never_seen").alias("county"))
+    contrib = result.model.contributions(rows, horizon=6)
+    assert contrib.columns == [*TOY_NUMERIC, *TOY_CATEGORICAL, "bias"]
+    raw = result.model.raw_scores(rows, 6)
+    np.testing.assert_allclose(
+        contrib.sum_horizontal().to_numpy(), np.log(raw / (1 - raw)), atol=1e-6
+    )
+    missing = result.model.contributions(rows.with_columns(pl.lit(None).alias("county")), 6)
+    assert_frame_equal(contrib, missing)
