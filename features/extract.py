@@ -61,12 +61,12 @@ def decode_csv(data: bytes, file: str) -> bytes:
         _check_utf8(data)
         return data
     except UnicodeDecodeError as utf8_error:
+        if utf8_error.reason == "unexpected end of data":  # UTF-8 all along, cut mid-character
+            what = "file is truncated (ends inside a character)"
+            raise ExtractError.at(file, what, row=data.count(b"\n") + 1) from None
         try:
             return data.decode("gb18030").encode("utf-8")
         except UnicodeDecodeError as gbk_error:
-            if utf8_error.reason == "unexpected end of data":
-                what = "file is truncated (ends inside a character)"
-                raise ExtractError.at(file, what, row=data.count(b"\n") + 1) from None
             worst = max(utf8_error.start, gbk_error.start)
             row = data.count(b"\n", 0, worst) + 1
             what = "bytes cannot be decoded as UTF-8 or GBK/GB18030"

@@ -108,6 +108,12 @@ def write_extract():
 
 
 @pytest.fixture
+def base_tables():
+    """A factory of fresh copies of the extract the damage tests break (text cells)."""
+    return _tiny_tables
+
+
+@pytest.fixture
 def tiny_extract(tmp_path: Path) -> Path:
     """A valid tiny extract as UTF-8 CSV files."""
     return _write_extract(_tiny_tables(), tmp_path / "extract")
