@@ -70,4 +70,6 @@ def to_matrix(frame: pl.DataFrame, spec: FeatureSpec) -> np.ndarray:
     encoded = encode_frame(frame, spec)
     if encoded.width == 0:
         return np.empty((frame.height, 0), dtype=np.float64)
-    return encoded.fill_null(np.nan).to_numpy().astype(np.float64, copy=False)
+    matrix = encoded.fill_null(np.nan).to_numpy()
+    # polars may hand out a read-only zero-copy view; callers may write into the matrix.
+    return np.require(matrix, dtype=np.float64, requirements=["W"])
