@@ -114,6 +114,11 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "name": ("姓名", "Name"),
     "phone": ("电话", "Phone"),
     "id_number": ("身份证号", "ID number"),
+    "talents_scored": ("评估人数", "Talents scored"),
+    "tier_high": ("高风险人数", "High risk"),
+    "tier_medium": ("中风险人数", "Medium risk"),
+    "tier_low": ("低风险人数", "Low risk"),
+    "thresholds": ("风险等级阈值", "Tier thresholds"),
 }
 
 

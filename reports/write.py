@@ -1,0 +1,132 @@
+"""Publish a run's files into out_dir/<as_of>/: every file and the folder written atomically."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from pathlib import Path
+
+import polars as pl
+
+from reports.changes import compare_lists, empty_changes
+from reports.html import render_html
+from reports.labels import check_lang
+from reports.risk_list import RISK_LIST_SCHEMA
+from reports.workbook import render_workbook
+
+FILES = ("risk_list.parquet", "risk_list.csv", "changes.csv", "risk_list.xlsx", "report.html")
+
+
+def write_outputs(
+    risk_list: pl.DataFrame,
+    out_dir: Path,
+    contacts: pl.DataFrame | None = None,
+    lang: str = "zh",
+    county: str | None = None,
+    previous: pl.DataFrame | None = None,
+    context: dict | None = None,
+    overwrite: bool = False,
+    workbook_tiers: tuple[str, ...] = ("high", "medium"),
+    workbook_max_rows: int = 3000,
+) -> Path:
+    """Write the risk list, changes, workbook and HTML report into out_dir/<as_of>/ and return it.
+
+    Refuses (FileExistsError) when that folder holds a finished run, unless overwrite=True.
+    A killed run leaves either the old complete folder or the new complete one.
+    """
+    check_lang(lang)
+    as_of = _as_of(risk_list, context or {})
+    risk_list = risk_list.select(list(RISK_LIST_SCHEMA))  # the contract's columns only: no PII
+    if county is not None:
+        risk_list = risk_list.filter(pl.col("county") == county)
+        previous = previous.filter(pl.col("county") == county) if previous is not None else None
+    out_dir = Path(out_dir)
+    final, backup = out_dir / as_of, out_dir / f".{as_of}.old"
+    if backup.exists() and not final.exists():
+        backup.rename(final)  # a previous overwrite was killed between its two renames
+    if final.exists() and not overwrite:
+        raise FileExistsError(
+            f"{final}: a finished run for {as_of} is already there; pass overwrite=True to replace it"
+        )
+    changes = compare_lists(risk_list, previous) if previous is not None else None
+    context = {**(context or {}), "as_of": as_of, **({"county": county} if county else {})}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = out_dir / f".{as_of}.tmp-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        _write_files(
+            staging, risk_list, changes, contacts, lang, context, workbook_tiers, workbook_max_rows
+        )
+        _publish(staging, final, backup)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return final
+
+
+def _write_files(folder, risk_list, changes, contacts, lang, context, tiers, max_rows) -> None:
+    parquet = io.BytesIO()
+    risk_list.write_parquet(parquet, statistics=True)
+    write_atomic(folder / "risk_list.parquet", parquet.getvalue())
+    write_atomic(folder / "risk_list.csv", _csv(risk_list))
+    write_atomic(folder / "changes.csv", _csv(empty_changes() if changes is None else changes))
+    book = render_workbook(risk_list, contacts, lang, context, changes, tiers, max_rows)
+    write_atomic(folder / "risk_list.xlsx", book, mode=0o600 if contacts is not None else 0o644)
+    html = render_html(
+        risk_list, context, lang, changes if changes.height or "previous" in context else None
+    )
+    write_atomic(folder / "report.html", html.encode("utf-8"))
+
+
+def _csv(frame: pl.DataFrame) -> bytes:
+    return frame.write_csv(include_bom=True, date_format="%Y-%m-%d").encode("utf-8")
+
+
+def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write bytes to a temp file in the same folder, fsync it, then os.replace onto `path`."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    try:
+        os.fchmod(fd, mode)  # the umask may have narrowed or the file may have existed
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _publish(staging: Path, final: Path, backup: Path) -> None:
+    _fsync_dir(staging)
+    if final.exists():
+        shutil.rmtree(backup, ignore_errors=True)
+        final.rename(backup)
+        staging.rename(final)
+        shutil.rmtree(backup)
+    else:
+        staging.rename(final)
+    _fsync_dir(final.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _as_of(risk_list: pl.DataFrame, context: dict) -> str:
+    days = risk_list["as_of"].drop_nulls().unique()
+    if days.len() > 1:
+        raise ValueError(f"the risk list mixes as_of dates: {sorted(days.to_list())}")
+    if days.len() == 1:
+        return days.item().isoformat()
+    if "as_of" in context:
+        return str(context["as_of"])[:10]
+    raise ValueError(
+        "cannot tell the as_of date: the risk list is empty and context has no 'as_of'"
+    )
