@@ -200,7 +200,8 @@ def check_table(
     failed = df.height - df.get_column("__fail").null_count()
     ok = (df.filter(pl.col("__fail").is_null()) if failed else df).select(columns)
     ok, schema_failures = check_schema(coerce_extras(ok, extra), spec)
-    quarantine = pl.concat([_quarantine(df, spec), schema_failures]).sort("source_row")
+    rows = _quarantine(df, spec) if failed else pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    quarantine = pl.concat([rows, schema_failures]).sort("source_row")
     return TableCheck(ok.drop("source_row"), quarantine)
 
 
