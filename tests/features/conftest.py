@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -107,10 +108,32 @@ def write_extract():
     return _write_extract
 
 
+SIMULATED_AS_OF = date(2024, 6, 30)
+
+
+def _as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every cell as the text a CSV export holds (dates YYYY-MM-DD)."""
+    return pl.read_csv(frame.write_csv(date_format="%Y-%m-%d").encode(), infer_schema=False)
+
+
+@pytest.fixture(scope="session")
+def simulated_registry():
+    """A small simulated registry (300 talents), built once per session."""
+    from synthetic import simulate
+
+    return simulate(300, seed=7, as_of=SIMULATED_AS_OF)
+
+
+@pytest.fixture(scope="session")
+def simulated_text_tables(simulated_registry) -> dict[str, pl.DataFrame]:
+    """The small simulated extract with every cell as text."""
+    return {name: _as_text(frame) for name, frame in simulated_registry.tables.items()}
+
+
 @pytest.fixture
-def base_tables():
+def base_tables(simulated_text_tables):
     """A factory of fresh copies of the extract the damage tests break (text cells)."""
-    return _tiny_tables
+    return lambda: dict(simulated_text_tables)
 
 
 @pytest.fixture

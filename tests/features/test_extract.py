@@ -121,3 +121,39 @@ def test_every_format_reads_the_same_cells(
     got = read_extract(write_extract(tables, tmp_path / "other", fmt, encoding or "utf-8"))
     for name in tables:
         assert_frame_equal(got[name].frame, expected[name].frame)
+
+
+SIMULATED_FORMATS = [("csv", "utf-8"), ("csv", "gbk"), ("xlsx", "utf-8")]
+
+
+def _assert_every_format_ingests_like_parquet(registry, tmp_path: Path) -> None:
+    from features.ingest import ingest_extract
+    from synthetic import write_registry
+
+    def ingest(fmt: str, encoding: str):
+        data = tmp_path / f"{fmt}-{encoding}"
+        write_registry(registry, data, fmt, encoding)
+        result = ingest_extract(data, tmp_path / "work")
+        assert result.quarantine.height == 0, (fmt, encoding, result.quarantine.head())
+        return result
+
+    reference = ingest("parquet", "utf-8")
+    assert {n: c["read"] for n, c in reference.summary.items()} == {
+        n: f.height for n, f in registry.tables.items()
+    }
+    for fmt, encoding in SIMULATED_FORMATS:
+        other = ingest(fmt, encoding)
+        for name, frame in reference.tables.items():
+            assert_frame_equal(other.tables[name], frame)
+        assert_frame_equal(other.contacts, reference.contacts)
+
+
+def test_simulated_registry_ingests_cleanly_in_every_format(simulated_registry, tmp_path: Path):
+    _assert_every_format_ingests_like_parquet(simulated_registry, tmp_path)
+
+
+@pytest.mark.slow
+def test_a_20000_talent_registry_ingests_cleanly_in_every_format(tmp_path: Path):
+    from synthetic import simulate
+
+    _assert_every_format_ingests_like_parquet(simulate(20_000, seed=3), tmp_path)
