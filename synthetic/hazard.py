@@ -9,26 +9,26 @@ import numpy as np
 class HazardParams:
     """Sizes of the hazard's terms; log-hazard unless said otherwise."""
 
-    base: float = 0.0065  # monthly rate of a reference talent
+    base: float = 0.012  # monthly rate of a reference talent
     cap: float = 0.6  # no month is certain
-    during_subsidy: float = -0.35
-    after_subsidy_1_6: float = 1.05
-    after_subsidy_7_18: float = 0.6
-    after_subsidy_later: float = 0.25
+    during_subsidy: float = -0.45
+    after_subsidy_1_6: float = 1.6
+    after_subsidy_7_18: float = 0.9
+    after_subsidy_later: float = 0.4
     lump_in_service: float = -0.4
-    hometown: tuple[float, ...] = (-0.65, 0.0, 0.5, 0.6)  # dezhou, shandong, other, overseas
-    education: tuple[float, ...] = (0.1, 0.25, 0.2, 0.0, -0.3)
+    hometown: tuple[float, ...] = (-1.0, 0.0, 0.8, 0.9)  # dezhou, shandong, other, overseas
+    education: tuple[float, ...] = (0.1, 0.35, 0.25, 0.0, -0.4)
     program: tuple[float, ...] = (0.0, 0.0, 0.3, -0.5, -0.3, 0.0, 0.1)
-    ties: tuple[float, ...] = (-0.15, -0.45, -0.45, -0.55, -0.4, -0.2)  # events.EVENTS order
+    ties: tuple[float, ...] = (-0.2, -0.6, -0.6, -0.7, -0.5, -0.25)  # events.EVENTS order
     married_before: float = -0.15  # hidden: not in the registry
-    pay: float = -0.9  # per unit of log pay relative to peers
-    shrinking_employer: float = 0.7
+    pay: float = -1.4  # per unit of log pay relative to peers
+    shrinking_employer: float = 1.0
     closure_probability: float = 0.35  # leave the city when the employer closes
     spring_first: float = 0.6
     spring_second: float = 0.3
-    age_per_year: float = -0.035  # around age 28, clipped to [-0.6, 0.4]
+    age_per_year: float = -0.05  # around age 28, clipped to [-0.6, 0.4]
     first_six_months: float = 0.3
-    frailty_sd: float = 0.55  # hidden individual propensity (lognormal frailty)
+    frailty_sd: float = 0.65  # hidden individual propensity (lognormal frailty)
     shock_rate: float = 0.004  # hidden personal shocks per month
     shock_months: int = 3
     shock_size: float = 1.4
