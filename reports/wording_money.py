@@ -49,7 +49,7 @@ def _amount_or_none(column: str, none_zh: str, none_en: str, zh: str, en: str) -
     def build(lang: str) -> pl.Expr:
         v = num(column)
         return (
-            pl.when(v.is_null() | (v <= 0))
+            pl.when(v.is_null() | (v < 0.5))  # under half a yuan reads as none
             .then(pl.lit(pick(lang, none_zh, none_en)))
             .otherwise(pl.format(pick(lang, zh, en), as_yuan(v, lang)))
         )

@@ -26,6 +26,7 @@ SHEET_COLUMNS = [
     "reason_2",
     "reason_3",
 ]
+MAX_CHANGE_ROWS = 10_000  # the sheet keeps the listed tiers' changes; changes.csv has them all
 TIER_COLOURS = {"high": "#FFC7CE", "medium": "#FFEB9C", "low": "#C6EFCE"}
 WIDTHS = {"talent_id": 12, "name": 10, "phone": 14, "id_number": 20, "employer_id": 12}
 CHANGE_LABELS = {
@@ -68,12 +69,28 @@ def render_workbook(
         name = label_code(pl.lit(code), "county", lang)
         _write_table(book, fmt, pl.select(name).item()[:31], rows.select(columns), lang)
     if changes is not None and changes.height:
-        shown = changes.with_columns(
-            pl.col("change").replace({k: v[0 if zh else 1] for k, v in CHANGE_LABELS.items()})
+        involved = pl.col("risk_tier").is_in(list(tiers)) | pl.col("risk_tier_previous").is_in(
+            list(tiers)
         )
+        shown = label_changes(changes.filter(involved).head(MAX_CHANGE_ROWS), lang)
         _write_table(book, fmt, "变化" if zh else "Changes", shown, lang)
     book.close()
     return buffer.getvalue()
+
+
+def label_changes(changes: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """Changes with the change kind and tiers in the officers' language (tier column kept as code)."""
+    before = label_code(pl.col("risk_tier_previous"), "risk_tier", lang)
+    after = label_code(pl.col("risk_tier"), "risk_tier", lang)
+    return changes.with_columns(
+        pl.col("change").replace(
+            {k: v[0 if lang == "zh" else 1] for k, v in CHANGE_LABELS.items()}
+        ),
+        before.alias("risk_tier_previous"),
+        pl.when(pl.col("tier_change").is_not_null())
+        .then(pl.format("{} → {}", before, after))
+        .alias("tier_change"),
+    )
 
 
 def _formats(book: xlsxwriter.Workbook) -> dict:
