@@ -27,7 +27,9 @@ def first_departures(paid: pl.DataFrame, last_month: dt.date, gap: int = 3) -> p
         .agg(dep=pl.col("m").min() + 1)
         .select(
             "talent_id",
-            pl.date((pl.col("dep") - 1) // 12, (pl.col("dep") - 1) % 12 + 1, 1).alias("first_departure_month"),
+            pl.date((pl.col("dep") - 1) // 12, (pl.col("dep") - 1) % 12 + 1, 1).alias(
+                "first_departure_month"
+            ),
         )
         .collect()
     )
@@ -55,7 +57,9 @@ def annual_exit_rates(reg) -> pl.DataFrame:
     h = reg.truth["hazards"].with_columns(year=pl.col("month").dt.year())
     exposure = h.group_by("year").agg((pl.len() / 12).alias("person_years"))
     dep = reg.truth["departures"].drop_nulls("first_departure_month")
-    exits = dep.group_by(year=pl.col("first_departure_month").dt.year()).agg(pl.len().alias("exits"))
+    exits = dep.group_by(year=pl.col("first_departure_month").dt.year()).agg(
+        pl.len().alias("exits")
+    )
     return (
         exposure.join(exits, on="year", how="left")
         .filter(pl.col("year") < reg.as_of.year)

@@ -107,7 +107,13 @@ def plan_lump_sums(
     purchase = (
         (purchase_month >= 0) & (pop["education"] <= 1) & (purchase_month >= _idx(D(2017, 7, 1)))
     )
+    # Purchases under the 2017 rules bind service only until those rules expire.
+    expiry = _idx(POLICIES[P2017][4])
+    purchase_end = np.where(
+        purchase_month <= expiry, np.minimum(purchase_month + 59, expiry), purchase_month + 59
+    )
     return {
+        "purchase_end": purchase_end.astype(np.int32),
         "settle": settle, "startup": startup, "purchase": purchase, "start": start,
         "purchase_month": purchase_month.astype(np.int32),
     }  # fmt: skip
@@ -118,4 +124,4 @@ def lump_in_service(lumps: dict[str, np.ndarray], t: int) -> np.ndarray:
     s = lumps["start"]
     a = (lumps["settle"] & (s <= t) & (t < s + 60)) | (lumps["startup"] & (s <= t) & (t < s + 36))
     p = lumps["purchase_month"]
-    return a | (lumps["purchase"] & (p <= t) & (t < p + 60))
+    return a | (lumps["purchase"] & (p <= t) & (t <= lumps["purchase_end"]))

@@ -140,7 +140,13 @@ def subsidies_rows(pop: dict, main: dict, lumps: dict, emp: dict, first_emp: np.
     p_start = ms[pm] + (lumps["purchase_day"][i] - 1) * day
     frames.append(
         _grant_rows(
-            i, pol_p, "purchase", np.full(len(i), np.nan), amount_p, p_start, ms[pm + 60] - day
+            i,
+            pol_p,
+            "purchase",
+            np.full(len(i), np.nan),
+            amount_p,
+            p_start,
+            ms[lumps["purchase_end"][i] + 1] - day,
         )
     )
     grants = pl.concat(frames).with_columns(pl.col("monthly_amount", "lump_sum").fill_nan(None))
