@@ -73,9 +73,7 @@ def _write_files(folder, risk_list, changes, contacts, lang, context, tiers, max
     write_atomic(folder / "changes.csv", _csv(empty_changes() if changes is None else changes))
     book = render_workbook(risk_list, contacts, lang, context, changes, tiers, max_rows)
     write_atomic(folder / "risk_list.xlsx", book, mode=0o600 if contacts is not None else 0o644)
-    html = render_html(
-        risk_list, context, lang, changes if changes.height or "previous" in context else None
-    )
+    html = render_html(risk_list, context, lang, changes)
     write_atomic(folder / "report.html", html.encode("utf-8"))
 
 

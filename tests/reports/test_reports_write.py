@@ -1,0 +1,188 @@
+"""The published files: determinism, county filter, no overwrite, workbook, HTML, PII."""
+
+import datetime as dt
+import re
+import stat
+
+import polars as pl
+import pytest
+
+import reports.write as write_module
+from reports.write import write_outputs
+
+AS_OF = dt.date(2026, 11, 23)
+PHONE, ID_NUMBER = "13912345678", "37140219900101001X"
+
+
+def _risk_list() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "as_of": [AS_OF] * 4,
+            "talent_id": ["T1", "T2", "T3", "T4"],
+            "county": ["decheng", "qihe", "decheng", "qihe"],
+            "employer_id": ["E1", "E2", "E1", "E3"],
+            "p_leave_3m": [0.3, 0.2, 0.1, 0.02],
+            "p_leave_6m": [0.45, 0.31, 0.2, 0.05],
+            "p_leave_12m": [0.6, 0.5, 0.3, 0.1],
+            "subsidy_end_date": [
+                dt.date(2027, 1, 31),
+                None,
+                dt.date(2026, 5, 31),
+                dt.date(2028, 1, 1),
+            ],
+            "months_to_subsidy_end": pl.Series([2, None, -5, 13], dtype=pl.Int32),
+            "risk_tier": ["high", "high", "medium", "low"],
+            "reason_1": [
+                "生活补贴将于2027-01-31到期(还剩2个月)",
+                "配偶未在德州安置",
+                "非德州本地人(外省)",
+                None,
+            ],
+            "reason_2": ["工资比本县同学历人员低30%", None, None, None],
+            "reason_3": [None, None, None, None],
+            "model_version": ["4"] * 4,
+        }
+    )
+
+
+def _contacts() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "talent_id": ["T1", "T2", "T3", "T4"],
+            "id_number": [ID_NUMBER] * 4,
+            "name": ["王小明"] * 4,
+            "phone": [PHONE] * 4,
+        }
+    )
+
+
+def test_identical_input_gives_identical_parquet_and_csv(tmp_path):
+    one = write_outputs(
+        _risk_list(), tmp_path / "a", contacts=_contacts(), context={"model_version": "4"}
+    )
+    two = write_outputs(
+        _risk_list(), tmp_path / "b", contacts=_contacts(), context={"model_version": "4"}
+    )
+    assert one.name == two.name == "2026-11-23"
+    for name in ("risk_list.parquet", "risk_list.csv", "changes.csv"):
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+    assert (one / "risk_list.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert pl.read_parquet(one / "risk_list.parquet").equals(_risk_list())
+
+
+def test_a_finished_run_is_not_overwritten_unless_asked(tmp_path):
+    folder = write_outputs(_risk_list(), tmp_path, context={})
+    with pytest.raises(FileExistsError, match="2026-11-23"):
+        write_outputs(_risk_list().head(1), tmp_path, context={})
+    assert pl.read_parquet(folder / "risk_list.parquet").height == 4
+    write_outputs(_risk_list().head(1), tmp_path, context={}, overwrite=True)
+    assert pl.read_parquet(folder / "risk_list.parquet").height == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-11-23"]
+
+
+def test_a_run_killed_midway_leaves_the_old_outputs(tmp_path, monkeypatch):
+    folder = write_outputs(_risk_list(), tmp_path, context={})
+    before = (folder / "risk_list.csv").read_bytes()
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(write_module, "render_html", crash)
+    with pytest.raises(KeyboardInterrupt):
+        write_outputs(_risk_list().head(1), tmp_path, context={}, overwrite=True)
+    assert (folder / "risk_list.csv").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-11-23"]
+
+
+def test_county_filter_writes_that_countys_talents_only(tmp_path):
+    previous = _risk_list().with_columns(pl.col("p_leave_6m") / 2)
+    folder = write_outputs(
+        _risk_list(),
+        tmp_path,
+        contacts=_contacts(),
+        county="decheng",
+        previous=previous,
+        context={},
+    )
+    assert pl.read_parquet(folder / "risk_list.parquet")["county"].unique().to_list() == ["decheng"]
+    assert pl.read_csv(folder / "changes.csv")["county"].unique().to_list() == ["decheng"]
+    sheets = pl.read_excel(folder / "risk_list.xlsx", sheet_id=0)
+    assert [s for s in sheets if s not in ("概况", "变化")] == ["德城区"]
+    assert "T2" not in (folder / "report.html").read_text(encoding="utf-8")
+
+
+def test_workbook_sheets_headers_and_contacts(tmp_path):
+    folder = write_outputs(
+        _risk_list(), tmp_path, contacts=_contacts(), context={"model_version": "4"}
+    )
+    path = folder / "risk_list.xlsx"
+    sheets = pl.read_excel(path, sheet_id=0)
+    assert list(sheets) == ["概况", "德城区", "齐河县"]
+    decheng = sheets["德城区"]
+    assert decheng.columns[:5] == ["人才编号", "姓名", "电话", "身份证号", "单位编号"]
+    assert "原因一" in decheng.columns and "风险等级" in decheng.columns
+    assert decheng["人才编号"].to_list() == ["T1", "T3"]  # high and medium tiers, riskiest first
+    assert decheng["电话"].to_list() == [PHONE, PHONE]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_workbook_in_english_without_contacts(tmp_path):
+    folder = write_outputs(_risk_list(), tmp_path, contacts=None, lang="en", context={})
+    sheets = pl.read_excel(folder / "risk_list.xlsx", sheet_id=0)
+    assert list(sheets) == ["Summary", "Decheng", "Qihe"]
+    columns = sheets["Decheng"].columns
+    assert columns[:2] == ["Talent ID", "Employer ID"] and "Reason 1" in columns
+    assert not {"Name", "Phone", "ID number"} & set(columns)
+
+
+def test_no_pii_outside_the_workbook(tmp_path):
+    folder = write_outputs(_risk_list(), tmp_path, contacts=_contacts(), context={})
+    for name in ("risk_list.parquet", "risk_list.csv", "changes.csv", "report.html"):
+        data = (folder / name).read_bytes()
+        for secret in (PHONE, ID_NUMBER, "王小明"):
+            assert secret.encode() not in data, (name, secret)
+
+
+def test_html_is_self_contained_chinese_and_draws_the_cliff(tmp_path):
+    folder = write_outputs(_risk_list(), tmp_path, context={"model_version": "4"})
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert '<meta charset="utf-8">' in html and '<html lang="zh-CN">' in html
+    assert not re.search(r"https?://", html)
+    assert not re.search(r"<(script|link|img|iframe)\b", html)
+    assert "德州市人才流失风险报告" in html and "生活补贴将于2027-01-31到期(还剩2个月)" in html
+    assert "<svg" in html or "补贴数据不足" in html
+
+
+def test_html_cliff_curve_with_enough_talents(tmp_path):
+    n = 60
+    rows = pl.DataFrame(
+        {
+            "as_of": [AS_OF] * n,
+            "talent_id": [f"T{i:03d}" for i in range(n)],
+            "county": ["decheng"] * n,
+            "employer_id": ["E1"] * n,
+            "p_leave_3m": [0.1] * n,
+            "p_leave_6m": [0.2] * n,
+            "p_leave_12m": [0.3] * n,
+            "subsidy_end_date": [AS_OF] * n,
+            "months_to_subsidy_end": pl.Series([i % 6 - 3 for i in range(n)], dtype=pl.Int32),
+            "risk_tier": ["medium"] * n,
+            "reason_1": [None] * n,
+            "reason_2": [None] * n,
+            "reason_3": [None] * n,
+            "model_version": ["1"] * n,
+        },
+        schema_overrides={f"reason_{k}": pl.String for k in (1, 2, 3)},
+    )
+    html = (write_outputs(rows, tmp_path, context={}, lang="en") / "report.html").read_text(
+        encoding="utf-8"
+    )
+    assert html.count("<polyline") == 3 and "subsidy ends" in html
+
+
+def test_an_overwrite_killed_between_its_renames_is_recovered(tmp_path):
+    folder = write_outputs(_risk_list(), tmp_path, context={})
+    folder.rename(tmp_path / ".2026-11-23.old")  # as if killed after moving the old run aside
+    with pytest.raises(FileExistsError):
+        write_outputs(_risk_list().head(1), tmp_path, context={})
+    assert pl.read_parquet(folder / "risk_list.parquet").height == 4
