@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,7 +135,14 @@ def read_table(path: Path, spec: TableSpec) -> RawTable:
     """One table file as read, with `source_row`, clean column names and blank rows skipped."""
     reader = {"csv": _read_csv, "xlsx": _read_xlsx, "parquet": _read_parquet}
     frame = reader[path.suffix.lower().lstrip(".")](path)
-    frame = frame.rename({c: c.strip().lstrip("\ufeff").strip().lower() for c in frame.columns})
+    names = [c.strip().lstrip("\ufeff").strip().lower() for c in frame.columns]
+    for name in names:  # polars renames a repeated CSV header to NAME_duplicated_N
+        original = re.sub(r"_duplicated_\d+$", "", name)
+        if names.count(name) > 1 or original != name:
+            raise ExtractError.at(
+                path.name, "appears more than once in the header", column=original
+            )
+    frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
     for column in spec.columns:
         if column.required and column.name not in frame.columns:
             raise ExtractError.at(path.name, "required column is missing", column=column.name)

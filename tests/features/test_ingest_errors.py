@@ -83,6 +83,13 @@ def test_empty_file(base_tables, tmp_path, write_extract):
     assert message == "employers.csv: file is empty"
 
 
+def test_repeated_column(base_tables, tmp_path, write_extract):
+    tables = base_tables()
+    tables["employers"] = tables["employers"].with_columns(pl.col("county").alias(" County "))
+    message = _fatal(tables, tmp_path, write_extract)
+    assert message == "employers.csv: column county: appears more than once in the header"
+
+
 def test_table_with_a_header_and_no_rows(base_tables, tmp_path, write_extract):
     tables = base_tables()
     tables["subsidies"] = tables["subsidies"].clear()
