@@ -15,6 +15,7 @@ STYLE = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:24px;color:#222;max-width:1200px}
 table{border-collapse:collapse;margin:8px 0 24px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:13px}
 th{background:#ddebf7}td.n{text-align:right}tr.high td{background:#ffc7ce}tr.medium td{background:#ffeb9c}
+.top td{white-space:nowrap}.top td:nth-last-child(-n+3){white-space:normal;min-width:180px}
 .bar{display:inline-block;height:10px;background:#c0392b}h1{font-size:22px}h2{font-size:18px;margin-top:28px}
 """
 TEXT = {
@@ -146,4 +147,4 @@ def _top_table(top: pl.DataFrame, lang: str, rank_title: str) -> str:
             _cell(row["tier_label"] if c == "risk_tier" else row[c]) for c in TOP_COLUMNS
         )
         rows.append(f'<tr class="{escape(row["risk_tier"] or "")}">{_cell(i)}{cells}</tr>')
-    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+    return f'<table class="top"><tr>{head}</tr>{"".join(rows)}</table>'

@@ -28,7 +28,7 @@ def write_outputs(
     context: dict | None = None,
     overwrite: bool = False,
     workbook_tiers: tuple[str, ...] = ("high", "medium"),
-    workbook_max_rows: int = 3000,
+    workbook_max_rows: int = 2000,
 ) -> Path:
     """Write the risk list, changes, workbook and HTML report into out_dir/<as_of>/ and return it.
 
