@@ -196,6 +196,12 @@ SENTENCES: dict[str, Callable[[str], pl.Expr]] = {
         ("所在单位规模不详", "employer's size unknown"),
     ),
     "employer_headcount_trend_6m": _headcount,
+    "employer_headcount": _simple(
+        "employer_headcount",
+        "所在单位登记在册的人才{}人",
+        "employer has {} registered talents",
+        lambda c, lang: as_int(num(c)),
+    ),
     "employer_departures_6m": _rate(
         "employer_departures_6m",
         ("所在单位6个月内没有人才离开", "no talent left the employer in 6 months"),

@@ -185,7 +185,44 @@ def _last_contribution(lang: str) -> pl.Expr:
     )
 
 
+def _subsidy_type(lang: str) -> pl.Expr:
+    kind = label_code(pl.col("subsidy_type"), "subsidy_type", lang)
+    return (
+        pl.when(pl.col("subsidy_type").is_null())
+        .then(pl.lit(pick(lang, "没有按月发放的补贴", "no periodic subsidy")))
+        .otherwise(pl.format(pick(lang, "主要补贴为{}", "main subsidy is a {}"), kind))
+    )
+
+
+def _paid_months(lang: str) -> pl.Expr:
+    n = num("paid_months_12m").round(0).cast(pl.Int64)
+    return (
+        pl.when(n >= 12)
+        .then(
+            pl.lit(
+                pick(
+                    lang,
+                    "近12个月都在德州缴纳社保",
+                    "social insurance paid in Dezhou in each of the last 12 months",
+                )
+            )
+        )
+        .otherwise(
+            pl.format(
+                pick(
+                    lang,
+                    "近12个月只有{}个月在德州缴纳社保",
+                    "social insurance paid in Dezhou in only {} of the last 12 months",
+                ),
+                n.fill_null(0).cast(pl.String),
+            )
+        )
+    )
+
+
 SENTENCES: dict[str, Callable[[str], pl.Expr]] = {
+    "subsidy_type": _subsidy_type,
+    "paid_months_12m": _paid_months,
     "months_to_subsidy_end": _subsidy_end,
     "subsidy_monthly_amount": _amount_or_none(
         "subsidy_monthly_amount",

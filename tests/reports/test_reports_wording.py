@@ -54,8 +54,16 @@ ROW = {
     "program": "graduate_gathering",
     "county": "decheng",
     "tenure_months": 26,
+    "paid_months_12m": 9,
+    "employer_headcount": 40,
 }
 EXPECTED = {
+    "subsidy_type": ("主要补贴为生活补贴", "main subsidy is a living subsidy"),
+    "paid_months_12m": (
+        "近12个月只有9个月在德州缴纳社保",
+        "social insurance paid in Dezhou in only 9 of the last 12 months",
+    ),
+    "employer_headcount": ("所在单位登记在册的人才40人", "employer has 40 registered talents"),
     "months_to_subsidy_end": (
         "生活补贴将于2027-01-31到期(还剩2个月)",
         "living subsidy ends on 2027-01-31 (2 months left)",
@@ -143,6 +151,12 @@ def test_each_known_feature_is_worded_with_the_talents_values(feature, lang):
 
 def test_every_sentence_the_module_knows_is_checked():
     assert set(SENTENCES) == set(EXPECTED)
+
+
+def test_every_catalog_feature_has_its_own_sentence():
+    from features.catalog import FEATURES
+
+    assert {group_feature(f.name) for f in FEATURES} <= set(SENTENCES)
 
 
 def test_subsidy_already_ended_and_no_subsidy():
