@@ -4,6 +4,7 @@ import numpy as np
 
 from synthetic.calendar import spring_festival_term
 from synthetic.employers import choose_employers
+from synthetic.events import EVENTS
 from synthetic.hazard import HazardParams, static_log_hazard, subsidy_log_hazard, to_probability
 from synthetic.policies import lump_in_service
 from synthetic.population import FLEX
@@ -15,6 +16,24 @@ NOT_ARRIVED, PRESENT, GAP, AWAY, RETURNED, GONE = 0, 1, 2, 3, 4, 5
 def city_base(t: int) -> float:
     """Average contribution base in month t: 4,200 yuan in 2016, +6% each July."""
     return 4200.0 * 1.06 ** ((t + 6) // 12)
+
+
+def _varying_log_hazard(
+    p: HazardParams, t: int, idx: np.ndarray, e: np.ndarray, pop: dict, emp: dict, events: dict,
+    main: dict, lumps: dict, indiv: np.ndarray,
+) -> np.ndarray:  # fmt: skip
+    """Log-hazard terms that change with time for talents idx at employers e in month t."""
+    age = pop["age_at_arrival"][idx] + (t - pop["arrival"][idx]) / 12.0
+    eta = np.clip(p.age_per_year * (age - 28.0), -0.6, 0.4).astype(np.float32)
+    eta += p.first_six_months * ((t - pop["arrival"][idx]) <= 6)
+    eta += subsidy_log_hazard(p, main["start"][idx], main["end"][idx], t)
+    eta += p.lump_in_service * lump_in_service({k: v[idx] for k, v in lumps.items()}, t)
+    for k, name in enumerate(EVENTS):
+        ev = events[name][idx]
+        eta += p.ties[k] * ((ev >= 0) & (ev < t))
+    eta += p.pay * (np.log(emp["pay"][e]) + indiv[idx])
+    eta += p.shrinking_employer * ((emp["shrink_start"][e] <= t) & (t < emp["shrink_end"][e]))
+    return eta
 
 
 def simulate_careers(
@@ -38,15 +57,6 @@ def simulate_careers(
     paid_prev = np.zeros(n, dtype=bool)
     flex = pop["program"] == FLEX
     sf = spring_festival_term(n_full, p.spring_first, p.spring_second)
-    ties = np.asarray(p.ties, dtype=np.float32)
-    ev_names = [
-        "married",
-        "spouse_placed",
-        "child_enrolled",
-        "home_purchased",
-        "hukou_moved",
-        "title_awarded",
-    ]
     si, hz = [], []
     for t in range(n_full):
         in_horizon = t <= last_hazard_month
@@ -67,18 +77,8 @@ def simulate_careers(
         closing = emp["close"][e] == t
         new_shock = rng.random(len(idx)) < p.shock_rate
         shock_until[idx[new_shock]] = t + p.shock_months
-        eta = static[idx] + sf[t]
-        age = pop["age_at_arrival"][idx] + (t - pop["arrival"][idx]) / 12.0
-        eta += np.clip(p.age_per_year * (age - 28.0), -0.6, 0.4)
-        eta += p.first_six_months * ((t - pop["arrival"][idx]) <= 6)
-        eta += subsidy_log_hazard(p, main["start"][idx], main["end"][idx], t)
-        eta += p.lump_in_service * lump_in_service({k: v[idx] for k, v in lumps.items()}, t)
-        for k, name in enumerate(ev_names):
-            ev = events[name][idx]
-            eta += ties[k] * ((ev >= 0) & (ev < t))
-        eta += p.pay * (np.log(emp["pay"][e]) + indiv[idx])
-        eta += p.shrinking_employer * ((emp["shrink_start"][e] <= t) & (t < emp["shrink_end"][e]))
-        eta += p.shock_size * (shock_until[idx] > t)
+        eta = static[idx] + sf[t] + p.shock_size * (shock_until[idx] > t)
+        eta += _varying_log_hazard(p, t, idx, e, pop, emp, events, main, lumps, indiv)
         h = to_probability(p, eta)
         h = np.where(closing, np.maximum(h, p.closure_probability), h).astype(np.float32)
         if not in_horizon:
