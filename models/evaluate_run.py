@@ -16,7 +16,7 @@ from models.plots import plot_lift, plot_reliability
 from models.split import TimeSplit, select_block
 
 AUDIT_COLUMNS = ("gender", "hometown", "age", "county")
-LOGISTIC_MAX_ROWS = 200_000
+LOGISTIC_MAX_ROWS = 100_000
 
 
 @dataclass

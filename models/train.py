@@ -36,7 +36,7 @@ HORIZONS = (3, 6, 12)
 
 LGB_PARAMS = {
     "objective": "binary",
-    "learning_rate": 0.05,
+    "learning_rate": 0.1,
     "num_leaves": 31,
     "min_data_in_leaf": 200,
     "feature_fraction": 0.9,
@@ -107,7 +107,7 @@ def fit_booster(
         dtrain,
         num_boost_round=rounds,
         valid_sets=[dvalid],
-        callbacks=[lgb.early_stopping(50, verbose=False)],
+        callbacks=[lgb.early_stopping(30, verbose=False)],
     )
 
 
@@ -119,7 +119,7 @@ def train_attrition_model(
     horizons: tuple[int, ...] = HORIZONS,
     oracle: pl.DataFrame | None = None,
     lgb_params: dict | None = None,
-    num_boost_round: int = 1500,
+    num_boost_round: int = 600,
     num_threads: int = 2,
     test_months: int = 6,
     calibration_months: int = 6,
