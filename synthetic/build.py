@@ -23,17 +23,17 @@ def last_known_month(as_of: dt.date, lag: int = 1, day: int = 15) -> int:
     return month_index(as_of) - lag - (0 if as_of.day >= day else 1)
 
 
-def _long(chunks: list, talent_ids: pl.Series, months: np.ndarray, value: str) -> pl.DataFrame:
-    """Per-month (idx, t, ..., values) chunks to one frame sorted by talent and month."""
-    idx = np.concatenate([c[0] for c in chunks])
-    t = np.concatenate([np.full(len(c[0]), c[1], dtype=np.int16) for c in chunks])
-    df = pl.DataFrame({"i": idx, "t": t, value: np.concatenate([c[-1] for c in chunks])})
+def _long(chunks: list, value: str) -> pl.DataFrame:
+    """Per-month (idx, t, [employer,] values) chunks to one integer frame sorted by talent, month."""
+    cols = {
+        "i": np.concatenate([c[0] for c in chunks]),
+        "t": np.concatenate([np.full(len(c[0]), c[1], dtype=np.int16) for c in chunks]),
+        value: np.concatenate([c[-1] for c in chunks]),
+    }
     if len(chunks[0]) == 4:
-        df = df.with_columns(e=np.concatenate([c[2] for c in chunks]))
-    df = df.sort("i", "t")
-    return df.with_columns(
-        talent_id=talent_ids.gather(df["i"]), month=pl.Series(months).gather(df["t"])
-    )
+        cols["e"] = np.concatenate([c[2] for c in chunks])
+    chunks.clear()  # free the per-month pieces before sorting
+    return pl.DataFrame(cols).sort("i", "t")
 
 
 def survey_intent(rng: np.random.Generator, frailty: np.ndarray, sd: float) -> np.ndarray:
@@ -79,15 +79,18 @@ def simulate(
     talents = talents_frame(pop, talent_ids, pii, survey)
     employers = employers_frame(emp, employer_ids, name_employers(rng, emp))
 
-    si = _long(res["si"], talent_ids, np.arange(n_full), "contribution_base")
+    si = _long(res.pop("si"), "contribution_base")
     lk = last_known_month(as_of)
     social = si.filter(pl.col("t") <= lk).select(
-        "talent_id",
+        pl.lit(talent_ids).gather(pl.col("i")).alias("talent_id"),
         pl.lit(pl.Series(month_labels)).gather(pl.col("t")).alias("month"),
         pl.lit(employer_ids).gather(pl.col("e")).alias("employer_id"),
         pl.col("contribution_base").cast(pl.Float64),
     )
-    full = si.select("talent_id", pl.lit(pl.Series(ms[:n_full])).gather(pl.col("t")).alias("month"))
+    future = si.filter(pl.col("t") > lk).select(
+        pl.lit(talent_ids).gather(pl.col("i")).alias("talent_id"),
+        pl.lit(pl.Series(ms[:n_full])).gather(pl.col("t")).alias("month"),
+    )
     del si
 
     grants = subsidies_rows(pop, main, lumps, emp, res["first_emp"], res["first_dep"], n_full)
@@ -127,8 +130,8 @@ def simulate(
         {"talent_id": talent_ids, "first_departure_month": month_or_null(dep),
          "return_month": month_or_null(res["return_month"])}
     )  # fmt: skip
-    hazards = _long(res["hz"], talent_ids, np.arange(n_full), "hazard").select(
-        "talent_id",
+    hazards = _long(res.pop("hz"), "hazard").select(
+        pl.lit(talent_ids).gather(pl.col("i")).alias("talent_id"),
         pl.lit(pl.Series(ms[:n_full])).gather(pl.col("t")).alias("month"),
         pl.col("hazard").cast(pl.Float64),
     )
@@ -142,4 +145,4 @@ def simulate(
         "subsidies": subsidies, "social_insurance": social, "life_events": life_events,
     }  # fmt: skip
     truth = {"departures": departures, "hazards": hazards, "oracle": oracle}
-    return SimulatedRegistry(tables=tables, truth=truth, as_of=as_of, full_contributions=full)
+    return SimulatedRegistry(tables=tables, truth=truth, as_of=as_of, future_contributions=future)

@@ -13,5 +13,13 @@ class SimulatedRegistry:
     tables: dict[str, pl.DataFrame]
     truth: dict[str, pl.DataFrame]
     as_of: dt.date = dt.date(2026, 11, 23)
-    # Every month paid (talent_id, month), unlagged, to two months past the hazard horizon.
-    full_contributions: pl.DataFrame | None = field(default=None, repr=False)
+    # Months paid after the extract's last known month (talent_id, month), to two months past
+    # the hazard horizon: for checks only, never written.
+    future_contributions: pl.DataFrame | None = field(default=None, repr=False)
+
+    def full_contributions(self) -> pl.DataFrame:
+        """Every month paid (talent_id, month as Date), unlagged, including the simulated future."""
+        known = self.tables["social_insurance"].select(
+            "talent_id", pl.col("month").str.to_date("%Y-%m")
+        )
+        return pl.concat([known, self.future_contributions]).sort("talent_id", "month")

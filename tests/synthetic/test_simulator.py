@@ -28,8 +28,8 @@ def test_same_seed_same_world_other_seed_other_world(reg):
 
 
 def test_truth_equals_contract_rule_on_full_series_for_every_talent(reg):
-    last = reg.full_contributions["month"].max()
-    ruled = checks.first_departures(reg.full_contributions, last)
+    last = reg.full_contributions()["month"].max()
+    ruled = checks.first_departures(reg.full_contributions(), last)
     truth = reg.truth["departures"].select("talent_id", "first_departure_month")
     got = truth.join(ruled, on="talent_id", how="left", suffix="_rule")
     assert got.height == reg.tables["talents"].height
@@ -41,9 +41,11 @@ def test_truth_equals_contract_rule_on_full_series_for_every_talent(reg):
 
 
 def test_short_gaps_and_returns_exist_and_are_not_departures(reg):
-    paid = reg.full_contributions.with_columns(
-        m=pl.col("month").dt.year() * 12 + pl.col("month").dt.month()
-    ).sort("talent_id", "m")
+    paid = (
+        reg.full_contributions()
+        .with_columns(m=pl.col("month").dt.year() * 12 + pl.col("month").dt.month())
+        .sort("talent_id", "m")
+    )
     gaps = paid.with_columns(g=pl.col("m").diff().over("talent_id") - 1).filter(pl.col("g") > 0)
     assert gaps.filter(pl.col("g") <= 2).height > 0  # short gaps that are not departures
     dep = reg.truth["departures"].drop_nulls("return_month")
