@@ -111,7 +111,9 @@ def features(
     from flows.config import Settings
     from flows.run import write_scoring_features
 
-    typer.echo(write_scoring_features(data, parse_date(as_of), out, Settings.from_env(work_dir=work)))
+    typer.echo(
+        write_scoring_features(data, parse_date(as_of), out, Settings.from_env(work_dir=work))
+    )
 
 
 @app.command()
@@ -120,7 +122,8 @@ def train(
     data: Annotated[Path, typer.Option(help="The registry extract folder.")],
     as_of: DateOpt = None,
     truth: Annotated[
-        Path | None, typer.Option(help="Simulator truth for evaluation (default DATA/truth if present).")
+        Path | None,
+        typer.Option(help="Simulator truth for evaluation (default DATA/truth if present)."),
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     work: Annotated[Path | None, typer.Option(help="Working folder (default work/).")] = None,
@@ -142,7 +145,9 @@ def train(
 @guarded
 def score(
     data: Annotated[Path, typer.Option(help="The registry extract folder.")],
-    out: Annotated[Path, typer.Option(help="Folder for the risk lists (one sub-folder per as-of).")],
+    out: Annotated[
+        Path, typer.Option(help="Folder for the risk lists (one sub-folder per as-of).")
+    ],
     as_of: DateOpt = None,
     lang: Annotated[str, typer.Option(help="zh or en.")] = "zh",
     county: Annotated[str | None, typer.Option(help="Write one county's files only.")] = None,
@@ -169,7 +174,9 @@ def score(
 @app.command()
 @guarded
 def demo(
-    out: Annotated[Path, typer.Option(help="Folder for the demo registry and outputs.")] = Path("demo"),
+    out: Annotated[Path, typer.Option(help="Folder for the demo registry and outputs.")] = Path(
+        "demo"
+    ),
     talents: Annotated[int, typer.Option(help="Number of simulated talents.")] = 20_000,
 ) -> None:
     """Simulate, ingest, train, score as of last Monday, and show the top ten and where to look."""

@@ -26,7 +26,9 @@ def future_quality(risk_list: pl.DataFrame, truth_dir: Path, as_of: date) -> str
     joined = risk_list.join(departures, on="talent_id", how="left")
     for months in (3, 6, 12):
         horizon_end = pl.lit(start).dt.offset_by(f"{months}mo")
-        left = (pl.col("first_departure_month").is_not_null() & (pl.col("first_departure_month") < horizon_end))
+        left = pl.col("first_departure_month").is_not_null() & (
+            pl.col("first_departure_month") < horizon_end
+        )
         y = joined.select(left.cast(pl.Int8)).to_series().to_numpy()
         p = joined[f"p_leave_{months}m"].to_numpy()
         if 0 < y.sum() < len(y):
@@ -51,7 +53,9 @@ def run_demo(out: Path, n_talents: int, as_of: date) -> None:
         typer.echo(simulate_registry(registry, n_talents, 0, as_of))
     trained = train_model(data=str(registry), as_of=as_of, seed=0)
     typer.echo(trained["text"])
-    scored = score_week(data=str(registry), out=str(out / "risk_lists"), as_of=as_of, overwrite=True)
+    scored = score_week(
+        data=str(registry), out=str(out / "risk_lists"), as_of=as_of, overwrite=True
+    )
     folder = Path(scored["folder"])
     risk_list = pl.read_parquet(folder / "risk_list.parquet")
     typer.echo(f"\nTop ten of {risk_list.height:,} talents on the list for {as_of}:")
@@ -69,6 +73,8 @@ def run_demo(out: Path, n_talents: int, as_of: date) -> None:
     typer.echo("\nWhere to look:")
     for path in html + xlsx:
         typer.echo(f"  {path.resolve()}")
-    typer.echo(f"  MLflow UI:  make mlflow-ui  -> http://127.0.0.1:5000  (store {settings.tracking_uri})")
+    typer.echo(
+        f"  MLflow UI:  make mlflow-ui  -> http://127.0.0.1:5000  (store {settings.tracking_uri})"
+    )
     typer.echo("  Prefect UI: make serve      -> http://127.0.0.1:4200  (deployments and runs)")
     typer.echo(f"\nDemo finished in {time.perf_counter() - started:.0f} s.")

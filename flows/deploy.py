@@ -58,7 +58,17 @@ def start_server(port: int, wait_seconds: float = 120.0) -> tuple[subprocess.Pop
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     env.pop("PREFECT_API_URL", None)
     server = subprocess.Popen(
-        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "prefect",
+            "server",
+            "start",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -71,7 +81,9 @@ def start_server(port: int, wait_seconds: float = 120.0) -> tuple[subprocess.Pop
             return server, api_url
         time.sleep(0.5)
     server.terminate()
-    raise RuntimeError(f"the Prefect server did not answer on {api_url} within {wait_seconds:.0f} s")
+    raise RuntimeError(
+        f"the Prefect server did not answer on {api_url} within {wait_seconds:.0f} s"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,7 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     if not api_url or not api_healthy(api_url):
         server, api_url = start_server(args.port)
         os.environ["PREFECT_API_URL"] = api_url
-    print(f"Prefect UI: {api_url.removesuffix('/api')}  (deployments: weekly-risk-list, monthly-retrain)")
+    print(
+        f"Prefect UI: {api_url.removesuffix('/api')}  (deployments: weekly-risk-list, monthly-retrain)"
+    )
     from prefect import serve
 
     try:

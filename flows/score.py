@@ -36,14 +36,23 @@ def rank_and_explain(snapshot: pl.DataFrame, model, version: str, lang: str):
     thresholds = RiskThresholds()
     listed = scores.with_columns(
         pl.col("p_leave_6m").rank("ordinal", descending=True).over("county").alias("_rank")
-    ).filter((pl.col("p_leave_6m") >= thresholds.medium) | (pl.col("_rank") <= COUNTIES_NEED_REASONS_TOP))
+    ).filter(
+        (pl.col("p_leave_6m") >= thresholds.medium) | (pl.col("_rank") <= COUNTIES_NEED_REASONS_TOP)
+    )
     subset = snapshot.join(listed.select("talent_id"), on="talent_id", how="semi")
     contributions = model.contributions(subset, horizon=6)
     docs = {f.name: (f.doc_zh if lang == "zh" else f.doc_en) for f in FEATURES}
     return build_risk_list(scores, subset, contributions, version, lang=lang, feature_docs=docs)
 
 
-SCORE_KEYS = ["talent_id", "as_of", "county", "employer_id", "subsidy_end_date", "months_to_subsidy_end"]
+SCORE_KEYS = [
+    "talent_id",
+    "as_of",
+    "county",
+    "employer_id",
+    "subsidy_end_date",
+    "months_to_subsidy_end",
+]
 
 
 @step
@@ -52,8 +61,14 @@ def publish(risk_list, out: Path, contacts, lang, county, previous, context, ove
     from reports.write import write_outputs
 
     return write_outputs(
-        risk_list, out, contacts=contacts, lang=lang, county=county, previous=previous,
-        context=context, overwrite=overwrite,
+        risk_list,
+        out,
+        contacts=contacts,
+        lang=lang,
+        county=county,
+        previous=previous,
+        context=context,
+        overwrite=overwrite,
     )
 
 
@@ -90,10 +105,24 @@ def score_week(
             snapshot = snapshot.filter(pl.col("county") == county)
         model, version = load_model(settings.tracking_uri)
         risk_list = rank_and_explain(snapshot, model, version, lang)
-        context = {"as_of": as_of.isoformat(), "model_version": version, "talents_scored": risk_list.height}
+        context = {
+            "as_of": as_of.isoformat(),
+            "model_version": version,
+            "talents_scored": risk_list.height,
+        }
         folder = publish(
-            risk_list, out_dir, extract.contacts if contacts else None, lang, county,
-            previous_list(out_dir, as_of), context, overwrite,
+            risk_list,
+            out_dir,
+            extract.contacts if contacts else None,
+            lang,
+            county,
+            previous_list(out_dir, as_of),
+            context,
+            overwrite,
         )
     top = risk_list.head(10)
-    return {"folder": str(folder), "risk_list": top, "text": f"{risk_list.height:,} talents scored -> {folder}"}
+    return {
+        "folder": str(folder),
+        "risk_list": top,
+        "text": f"{risk_list.height:,} talents scored -> {folder}",
+    }

@@ -45,20 +45,30 @@ def fit(frame: pl.DataFrame, oracle: pl.DataFrame | None, seed: int):
 @step(retries=2, retry_delay_seconds=5)
 def log_and_promote(result, settings: Settings, data_info: dict):
     """Log the run to MLflow, register the model, and move `champion` if it passes the gate."""
+    from flows.git import current_commit
     from models.registry import log_training_run, promote_if_better
 
-    run_id, version = log_training_run(result, {"seed": settings.seed}, data_info, settings.tracking_uri)
-    decision = promote_if_better(run_id, version, result, settings.tracking_uri)
-    return run_id, version, decision
+    run_id = log_training_run(
+        result,
+        {"seed": settings.seed},
+        data_info,
+        settings.tracking_uri,
+        git_commit=current_commit(),
+    )
+    return run_id, promote_if_better(result, run_id, settings.tracking_uri)
 
 
 @flow(name="train-model", log_prints=False)
 def train_model(
-    data: str, as_of: date | None = None, truth: str | None = None, seed: int = 0, work: str | None = None
+    data: str,
+    as_of: date | None = None,
+    truth: str | None = None,
+    seed: int = 0,
+    work: str | None = None,
 ) -> dict:
     """Retrain on everything labelled before `as_of` and promote the model if it is no worse."""
     from flows.cli import last_monday
-    from flows.train_report import describe_training, data_digest
+    from flows.train_report import data_digest, describe_training
 
     as_of = as_of or last_monday()
     settings = Settings.from_env(seed=seed, work_dir=Path(work) if work else None)
@@ -68,6 +78,11 @@ def train_model(
     oracle = oracle_for(frame, read_truth(truth_dir))
     result = fit(frame, oracle, seed)
     info = data_digest(extract, frame, as_of)
-    run_id, version, decision = log_and_promote(result, settings, info)
-    return {"run_id": run_id, "version": version, "decision": decision,
-            "text": describe_training(result, run_id, version, decision, settings)}
+    run_id, decision = log_and_promote(result, settings, info)
+    return {
+        "run_id": run_id,
+        "version": decision.version,
+        "promoted": decision.promoted,
+        "metrics": result.metrics,
+        "text": describe_training(result, run_id, decision, settings),
+    }
