@@ -13,7 +13,7 @@ from synthetic.hazard import HazardParams
 from synthetic.oracle import oracle_probabilities
 from synthetic.pii import draw_id_numbers, draw_names, draw_phones
 from synthetic.policies import POLICIES, plan_lump_sums, plan_main_subsidy, policies_frame
-from synthetic.population import COUNTIES, HOMETOWNS, draw_talents
+from synthetic.population import COUNTIES, FLEX, HOMETOWNS, draw_talents
 from synthetic.registry import SimulatedRegistry
 from synthetic.tables import employers_frame, make_ids, subsidies_rows, talents_frame
 
@@ -130,15 +130,25 @@ def simulate(
         {"talent_id": talent_ids, "first_departure_month": month_or_null(dep),
          "return_month": month_or_null(res["return_month"])}
     )  # fmt: skip
+    # The oracle runs on integer talent keys (same formula, far less memory at 1M talents).
     hazards = _long(res.pop("hz"), "hazard").select(
-        pl.lit(talent_ids).gather(pl.col("i")).alias("talent_id"),
+        pl.col("i").cast(pl.Int32).alias("talent_id"),
         pl.lit(pl.Series(ms[:n_full])).gather(pl.col("t")).alias("month"),
         pl.col("hazard").cast(pl.Float64),
     )
-    scored = talents.filter(pl.col("program") != "flexible_expert").select(
-        "talent_id", as_of=pl.lit(as_of)
+    flex = pop["program"] == FLEX
+    scored = pl.DataFrame({"talent_id": np.flatnonzero(~flex).astype(np.int32)}).with_columns(
+        as_of=pl.lit(as_of)
     )
-    oracle = oracle_probabilities(hazards, departures, scored)
+    dep_int = departures.select(
+        pl.int_range(pl.len(), dtype=pl.Int32).alias("talent_id"), "first_departure_month"
+    )
+    oracle = oracle_probabilities(hazards, dep_int, scored).with_columns(
+        pl.lit(talent_ids).gather(pl.col("talent_id")).alias("talent_id")
+    )
+    hazards = hazards.with_columns(
+        pl.lit(talent_ids).gather(pl.col("talent_id")).alias("talent_id")
+    )
     tables = {
         "talents": talents, "employers": employers,
         "policies": policies_frame().filter(pl.col("effective_from") < as_of),
