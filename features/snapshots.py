@@ -63,6 +63,8 @@ def build_snapshots(tables: dict[str, pl.DataFrame], dates: list[date], rules=No
     si = tables["social_insurance"].lazy().filter(~pl.col("talent_id").is_in(flexible.implode()))
     timeline = pay_timeline(known_contributions(si, k_max or 0), r.gap_months).collect().lazy()
     grid = join_pay_state(present_talents(talents.lazy(), timeline, dates, k_max or 0, r), timeline)
+    # Materialise the population once: every context join below reads it.
+    grid = grid.collect().lazy()
     employers = (
         tables["employers"]
         .lazy()
