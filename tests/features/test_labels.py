@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import polars as pl
+import pytest
 from polars.testing import assert_frame_equal
 
 from features.contract import TimeRules
@@ -92,3 +93,28 @@ def test_gap_rule_from_the_rules_changes_the_label():
     assert labels(label_snapshots(frame, si, D("2021-12-20"), TimeRules(gap_months=2))) == [
         (1, 1, 1)
     ]
+
+
+@pytest.mark.slow
+def test_labels_equal_the_simulators_truth_for_every_labelled_snapshot(tmp_path):
+    import synthetic
+    from features.ingest import ingest_extract
+    from features.snapshots import training_snapshots
+
+    extract = D("2025-06-16")
+    reg = synthetic.simulate(n_talents=2000, seed=3, as_of=extract)
+    synthetic.write_registry(reg, tmp_path / "extract")
+    tables = ingest_extract(tmp_path / "extract", tmp_path / "work", TimeRules()).tables
+    snaps = training_snapshots(tables, extract, TimeRules())
+    truth = reg.truth["departures"].select("talent_id", "first_departure_month")
+    frame = snaps.join(truth, on="talent_id", how="left")
+    assert frame.height == snaps.height > 10_000
+    first = pl.col("first_departure_month")
+    for h in (3, 6, 12):
+        labelled = frame.filter(pl.col(f"y_{h}m").is_not_null())
+        assert labelled.height > 1_000
+        horizon = pl.col("as_of").dt.truncate("1mo").dt.offset_by(f"{h}mo")
+        want = (first.is_not_null() & (first < horizon)).cast(pl.Int8)
+        mismatched = labelled.filter(pl.col(f"y_{h}m") != want)
+        assert mismatched.height == 0, mismatched.head()
+        assert labelled.get_column(f"y_{h}m").sum() > 0
