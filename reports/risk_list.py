@@ -40,6 +40,7 @@ def build_risk_list(
 ) -> pl.DataFrame:
     """Risk list in the contract's column order, highest p_leave_6m first, reasons in words.
 
+    `contributions` rows carry a talent_id or else align with `features` row by row.
     Talents without a row in `contributions` get null reasons (the caller may explain only
     the talents officers will see); fewer than three positive contributions leave the
     remaining reasons null.
@@ -50,6 +51,10 @@ def build_risk_list(
         raise ValueError(f"scores lacks the columns {missing}")
     if scores["talent_id"].is_duplicated().any():
         raise ValueError("scores has more than one row for some talent_id")
+    if "talent_id" not in contributions.columns:  # the model returns rows aligned with `features`
+        if contributions.height != features.height:
+            raise ValueError("contributions has no talent_id and not one row per row of features")
+        contributions = contributions.with_columns(features["talent_id"])
     contributions = contributions.unique("talent_id", keep="first", maintain_order=True)
     extra = [c for c in features.columns if c not in scores.columns]
     values = (

@@ -119,3 +119,11 @@ def test_missing_score_columns_are_reported():
             pl.DataFrame({"talent_id": []}),
             "1",
         )
+
+
+def test_contributions_without_talent_id_align_with_the_features_rows():
+    scores = _scores([0.5, 0.2], ids=["a", "b"])
+    features = pl.DataFrame({"talent_id": ["b", "a"], "age": [30.0, 50.0]})
+    contributions = pl.DataFrame({"age": [0.0, 0.7], "bias": [0.0, 0.0]})
+    out = build_risk_list(scores, features, contributions, "1", lang="en")
+    assert out["reason_1"].to_list() == ["aged 50", None]
