@@ -98,25 +98,42 @@ def pay_timeline(contributions: pl.LazyFrame, gap_months: int) -> pl.LazyFrame:
     the next paid month is more than `gap_months` later or unknown; callers keep only the
     departures whose confirmation month they know.
     """
-    by = "talent_id"
-    prev_employer = pl.col("employer_id").shift(1).over(by)
-    next_month = pl.col("_m").shift(-1).over(by)
-    change = (prev_employer.is_not_null() & (pl.col("employer_id") != prev_employer)).cast(pl.Int32)
+    # Sorted once; shifts compared with the neighbouring talent replace slower .over() windows.
+    same_prev = pl.col("talent_id") == pl.col("talent_id").shift(1)
+    same_next = pl.col("talent_id") == pl.col("talent_id").shift(-1)
+    first = ~same_prev.fill_null(False)
+    change = (same_prev & (pl.col("employer_id") != pl.col("employer_id").shift(1))).fill_null(
+        False
+    )
+    row = pl.int_range(pl.len(), dtype=pl.Int64)
     return (
         contributions.select("talent_id", "_m", "employer_id", "contribution_base")
-        .sort(by, "_m")
-        .with_columns(_change=change, _next=next_month)
+        .sort("talent_id", "_m")
         .with_columns(
-            _changes_cum=pl.col("_change").cum_sum().over(by),
-            _paid_cum=pl.col("_m").cum_count().over(by),
+            _change=change.cast(pl.Int32),
+            _first=first,
+            _next=pl.when(same_next).then(pl.col("_m").shift(-1)),
+        )
+        .with_columns(_cum=pl.col("_change").cum_sum(), _row=row)
+        .with_columns(
+            _changes_cum=(pl.col("_cum") - pl.when("_first").then("_cum").forward_fill()).cast(
+                pl.Int32
+            ),
+            _paid_cum=(pl.col("_row") - pl.when("_first").then("_row").forward_fill() + 1).cast(
+                pl.Int32
+            ),
             _last_change=pl.when(pl.col("_change") == 1)
             .then(pl.col("_m"))
-            .otherwise(None)
-            .forward_fill()
-            .over(by),
+            .when("_first")
+            .then(-1)
+            .forward_fill(),
             _departs=pl.col("_next").is_null() | (pl.col("_next") - pl.col("_m") > gap_months),
         )
-        .with_columns(_confirmed=pl.when("_departs").then(pl.col("_m") + gap_months))
+        .with_columns(
+            _last_change=pl.when(pl.col("_last_change") >= 0).then("_last_change"),
+            _confirmed=pl.when("_departs").then(pl.col("_m") + gap_months),
+        )
+        .drop("_cum", "_row", "_first")
     )
 
 
