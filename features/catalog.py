@@ -321,3 +321,25 @@ def model_columns(frame: pl.DataFrame | pl.LazyFrame) -> tuple[list[str], list[s
         if name.startswith("x_"):
             (categorical if schema[name] == pl.String else numeric).append(name)
     return numeric, categorical
+
+
+def render_features_doc() -> str:
+    """docs/features.md: every feature's name, kind and meaning in Chinese and English."""
+    lines = [
+        "# Features / 特征说明",
+        "",
+        "Generated from `features.catalog.FEATURES` (a test keeps this page in sync).",
+        "Every feature for a snapshot date uses only what was known before that date:",
+        "contributions reported by then, events dated before it, grants started before it.",
+        "Null means unknown or not applicable (no subsidy, no such event); counts and sums are 0.",
+        "Every `x_*` column of `talents` is also a feature, as it is.",
+        "",
+        "本页由 `features.catalog.FEATURES` 生成。快照日的每个特征只使用当日已知的信息：",
+        "已报送的社保缴费、此前发生的事件、此前开始的补贴。空值表示未知或不适用。",
+        "",
+        "| name | kind | 含义 | meaning |",
+        "|---|---|---|---|",
+    ]
+    for f in FEATURES:
+        lines.append(f"| `{f.name}` | {f.kind} | {f.doc_zh} | {f.doc_en} |")
+    return "\n".join(lines) + "\n"
