@@ -41,7 +41,9 @@ def word_reason(
 def _fallback(feature: str, lang: str, doc: str | None, dtype: pl.DataType | None) -> pl.Expr:
     value = pl.col(feature)
     if dtype is not None and dtype.is_numeric():
-        text = value.cast(pl.Float64).round(2).cast(pl.String)
+        v = value.cast(pl.Float64)
+        whole = v.round(0).cast(pl.Int64, strict=False).cast(pl.String)
+        text = pl.when(v == v.round(0)).then(whole).otherwise(v.round(2).cast(pl.String))
     elif dtype is not None and dtype.is_temporal():
         text = value.cast(pl.Date).dt.to_string("%Y-%m-%d")
     else:

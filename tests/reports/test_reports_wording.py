@@ -185,3 +185,13 @@ def test_unknown_feature_uses_its_doc_never_its_name():
 def test_months_since_an_event_speaks_for_the_event():
     assert group_feature("months_since_spouse_placed") == "spouse_placed"
     assert group_feature("months_since_job_change") == "months_since_job_change"
+
+
+def test_unknown_whole_numbers_read_without_decimals():
+    frame = pl.DataFrame({"x_survey_intent_to_stay": [2.0]})
+    text = frame.select(
+        word_reason(
+            "x_survey_intent_to_stay", "zh", {"x_survey_intent_to_stay": "留任意愿"}, pl.Float64
+        )
+    )
+    assert text["reason"].item() == "留任意愿:2"
