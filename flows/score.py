@@ -42,6 +42,10 @@ def rank_and_explain(snapshot: pl.DataFrame, model, version: str, lang: str):
     subset = snapshot.join(listed.select("talent_id"), on="talent_id", how="semi")
     contributions = model.contributions(subset, horizon=6)
     docs = {f.name: (f.doc_zh if lang == "zh" else f.doc_en) for f in FEATURES}
+    for name in snapshot.columns:  # the city's own x_* attributes, named as the city named them
+        if name.startswith("x_"):
+            label = name.removeprefix("x_").replace("_", " ")
+            docs[name] = f"登记属性「{label}」" if lang == "zh" else f"registry attribute '{label}'"
     return build_risk_list(scores, subset, contributions, version, lang=lang, feature_docs=docs)
 
 
@@ -90,7 +94,8 @@ def score_week(
     if lang not in {"zh", "en"}:
         raise UsageError(f"--lang: '{lang}' is not one of zh, en")
     settings = Settings.from_env(work_dir=Path(work) if work else None)
-    out_dir = Path(out)
+    # A county's own lists live apart, so a county run never collides with the city's run.
+    out_dir = Path(out) / county if county else Path(out)
     with exclusive_output(out_dir):
         if run_folder(out_dir, as_of).exists() and not overwrite:
             raise UsageError(
