@@ -44,7 +44,13 @@ def pipeline(tmp_path_factory, prefect_backend) -> dict[str, Path | str]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-    return {"root": root, "registry": registry, "uri": uri, "work": root / "work", "trained": trained}
+    return {
+        "root": root,
+        "registry": registry,
+        "uri": uri,
+        "work": root / "work",
+        "trained": trained,
+    }
 
 
 @pytest.fixture

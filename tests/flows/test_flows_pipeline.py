@@ -24,19 +24,41 @@ def test_training_registers_a_champion_and_reports_out_of_time_figures(pipeline)
 def test_score_writes_the_contract_risk_list(pipeline_env, tmp_path):
     out = tmp_path / "lists"
     result = runner.invoke(
-        app, ["score", "--data", str(pipeline_env["registry"]), "--as-of", "2026-11-23", "--out", str(out)]
+        app,
+        [
+            "score",
+            "--data",
+            str(pipeline_env["registry"]),
+            "--as-of",
+            "2026-11-23",
+            "--out",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.output
     folder = out / "2026-11-23"
     risk = pl.read_parquet(folder / "risk_list.parquet")
     contract_columns = [
-        "as_of", "talent_id", "county", "employer_id", "p_leave_3m", "p_leave_6m", "p_leave_12m",
-        "subsidy_end_date", "months_to_subsidy_end", "risk_tier", "reason_1", "reason_2", "reason_3",
+        "as_of",
+        "talent_id",
+        "county",
+        "employer_id",
+        "p_leave_3m",
+        "p_leave_6m",
+        "p_leave_12m",
+        "subsidy_end_date",
+        "months_to_subsidy_end",
+        "risk_tier",
+        "reason_1",
+        "reason_2",
+        "reason_3",
         "model_version",
     ]
     assert risk.columns[: len(contract_columns)] == contract_columns
     assert risk.height > 500
-    monotone = (risk["p_leave_3m"] <= risk["p_leave_6m"]) & (risk["p_leave_6m"] <= risk["p_leave_12m"])
+    monotone = (risk["p_leave_3m"] <= risk["p_leave_6m"]) & (
+        risk["p_leave_6m"] <= risk["p_leave_12m"]
+    )
     assert monotone.all()
     assert set(risk["risk_tier"].unique()) <= {"high", "medium", "low"}
     assert risk["model_version"].unique().to_list() == ["1"]
@@ -49,7 +71,15 @@ def test_score_writes_the_contract_risk_list(pipeline_env, tmp_path):
 
 
 def test_a_finished_run_is_not_overwritten_silently(pipeline_env, tmp_path):
-    args = ["score", "--data", str(pipeline_env["registry"]), "--as-of", "2026-11-23", "--out", str(tmp_path)]
+    args = [
+        "score",
+        "--data",
+        str(pipeline_env["registry"]),
+        "--as-of",
+        "2026-11-23",
+        "--out",
+        str(tmp_path),
+    ]
     assert runner.invoke(app, args).exit_code == 0
     again = runner.invoke(app, args)
     assert again.exit_code == 2
@@ -58,7 +88,15 @@ def test_a_finished_run_is_not_overwritten_silently(pipeline_env, tmp_path):
 
 
 def test_county_run_holds_that_county_only(pipeline_env, tmp_path):
-    args = ["score", "--data", str(pipeline_env["registry"]), "--as-of", "2026-11-23", "--out", str(tmp_path)]
+    args = [
+        "score",
+        "--data",
+        str(pipeline_env["registry"]),
+        "--as-of",
+        "2026-11-23",
+        "--out",
+        str(tmp_path),
+    ]
     assert runner.invoke(app, [*args, "--county", "decheng"]).exit_code == 0
     risk = pl.read_parquet(tmp_path / "decheng" / "2026-11-23" / "risk_list.parquet")
     assert risk.height > 0
@@ -68,7 +106,16 @@ def test_county_run_holds_that_county_only(pipeline_env, tmp_path):
 def test_features_command_writes_the_scoring_snapshot(pipeline_env, tmp_path):
     out = tmp_path / "snap.parquet"
     result = runner.invoke(
-        app, ["features", "--data", str(pipeline_env["registry"]), "--as-of", "2026-11-23", "--out", str(out)]
+        app,
+        [
+            "features",
+            "--data",
+            str(pipeline_env["registry"]),
+            "--as-of",
+            "2026-11-23",
+            "--out",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.output
     snap = pl.read_parquet(out)
@@ -77,7 +124,9 @@ def test_features_command_writes_the_scoring_snapshot(pipeline_env, tmp_path):
 
 
 def test_bad_dates_and_folders_are_one_line_errors(tmp_path):
-    bad_date = runner.invoke(app, ["features", "--data", str(tmp_path), "--as-of", "23/11/2026", "--out", "x.parquet"])
+    bad_date = runner.invoke(
+        app, ["features", "--data", str(tmp_path), "--as-of", "23/11/2026", "--out", "x.parquet"]
+    )
     assert bad_date.exit_code == 2
     assert bad_date.output.strip().endswith("--as-of: '23/11/2026' is not a date (YYYY-MM-DD)")
     missing = runner.invoke(app, ["ingest", "--data", str(tmp_path / "nowhere")])

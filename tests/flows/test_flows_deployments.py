@@ -1,0 +1,93 @@
+"""Against a real Prefect server process: the two deployments, their schedules, a triggered run."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from flows.deploy import MONTHLY_CRON, TIMEZONE, WEEKLY_CRON, start_server
+
+pytestmark = [pytest.mark.slow, pytest.mark.server]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(predicate, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def served(pipeline, tmp_path):
+    """A real `prefect server` on 127.0.0.1 and `python -m flows.deploy` serving against it."""
+    server, api = start_server(free_port(), wait_seconds=180)
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": api,
+        "MLFLOW_TRACKING_URI": str(pipeline["uri"]),
+        "RETENTION_WORK_DIR": str(pipeline["work"]),
+    }
+    out = tmp_path / "lists"
+    runner = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "flows.deploy",
+            "--data",
+            str(pipeline["registry"]),
+            "--out",
+            str(out),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield httpx.Client(base_url=api, timeout=30), out
+    finally:
+        runner.terminate()
+        runner.wait(timeout=60)
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def test_deployments_have_their_schedules_and_a_triggered_run_writes_a_risk_list(served):
+    client, out = served
+
+    def deployments():
+        found = client.post("/deployments/filter", json={}).json()
+        return {d["name"]: d for d in found} if len(found) == 2 else None
+
+    by_name = wait_for(deployments, 120, "both deployments to be served")
+    weekly, monthly = by_name["weekly-risk-list"], by_name["monthly-retrain"]
+    (weekly_schedule,) = [s["schedule"] for s in weekly["schedules"]]
+    (monthly_schedule,) = [s["schedule"] for s in monthly["schedules"]]
+    assert (weekly_schedule["cron"], weekly_schedule["timezone"]) == (WEEKLY_CRON, TIMEZONE)
+    assert (monthly_schedule["cron"], monthly_schedule["timezone"]) == (MONTHLY_CRON, TIMEZONE)
+    assert monthly_schedule["day_or"] is False  # a Monday among the first seven days
+
+    run = client.post(
+        f"/deployments/{weekly['id']}/create_flow_run", json={"parameters": {"as_of": "2026-11-23"}}
+    ).json()
+
+    def finished():
+        state = client.get(f"/flow_runs/{run['id']}").json()["state"]["type"]
+        return state if state in {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"} else None
+
+    assert wait_for(finished, 420, "the triggered run to finish") == "COMPLETED"
+    assert (out / "2026-11-23" / "risk_list.parquet").stat().st_size > 0
