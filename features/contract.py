@@ -125,6 +125,7 @@ class ColumnSpec:
     kind: str  # str | code | date | month | money
     required: bool = False
     codes: str | None = None  # key into CODES for kind "code"
+    past: bool = False  # a date that cannot lie after the run date (`reference_date`)
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,8 @@ class TableSpec:
     key: tuple[str, ...] = ()
     references: tuple[Reference, ...] = ()
     date_order: tuple[tuple[str, str], ...] = field(default=())  # (earlier, later) pairs
+    after_arrival: str | None = None  # a month column that cannot precede the talent's arrival
+    no_overlap: tuple[str, ...] = ()  # periodic rows of one group whose periods cannot overlap
 
     @property
     def column_names(self) -> list[str]:
@@ -152,8 +155,14 @@ class TableSpec:
         return [c.name for c in self.columns]
 
 
-def _col(name: str, kind: str = "str", required: bool = False, codes: str | None = None):
-    return ColumnSpec(name, kind, required, codes if codes or kind != "code" else name)
+def _col(
+    name: str,
+    kind: str = "str",
+    required: bool = False,
+    codes: str | None = None,
+    past: bool = False,
+) -> ColumnSpec:
+    return ColumnSpec(name, kind, required, codes if codes or kind != "code" else name, past)
 
 
 TABLES: dict[str, TableSpec] = {
@@ -166,13 +175,13 @@ TABLES: dict[str, TableSpec] = {
             _col("name"),
             _col("phone"),
             _col("gender", "code"),
-            _col("birth_date", "date", required=True),
+            _col("birth_date", "date", required=True, past=True),
             _col("education", "code", required=True),
             _col("university_tier", "code"),
             _col("major_field", "code"),
             _col("hometown", "code", required=True),
             _col("program", "code", required=True),
-            _col("arrival_date", "date", required=True),
+            _col("arrival_date", "date", required=True, past=True),
             _col("county", "code", required=True),
         ),
         key=("talent_id",),
@@ -220,25 +229,27 @@ TABLES: dict[str, TableSpec] = {
         key=("grant_id",),
         references=(Reference("talent_id", "talents"), Reference("policy_id", "policies")),
         date_order=(("start_date", "end_date"),),
+        no_overlap=("talent_id", "subsidy_type"),
     ),
     "social_insurance": TableSpec(
         "social_insurance",
         required=True,
         columns=(
             _col("talent_id", required=True),
-            _col("month", "month", required=True),
+            _col("month", "month", required=True, past=True),
             _col("employer_id", required=True),
             _col("contribution_base", "money", required=True),
         ),
         key=("talent_id", "month"),
         references=(Reference("talent_id", "talents"), Reference("employer_id", "employers")),
+        after_arrival="month",
     ),
     "life_events": TableSpec(
         "life_events",
         required=False,
         columns=(
             _col("talent_id", required=True),
-            _col("event_date", "date", required=True),
+            _col("event_date", "date", required=True, past=True),
             _col("event", "code", required=True),
         ),
         references=(Reference("talent_id", "talents"),),

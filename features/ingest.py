@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -22,7 +23,7 @@ from features.contract import PII_COLUMNS, TABLE_ORDER, TABLES, TimeRules
 from features.extract import find_table_files, parse_text, read_table
 from features.validate import QUARANTINE_SCHEMA, check_table
 
-INGEST_VERSION = "1"
+INGEST_VERSION = "2"
 REFERENCED = frozenset(ref.table for spec in TABLES.values() for ref in spec.references)
 
 
@@ -41,9 +42,12 @@ class IngestResult:
     work_path: Path
 
 
-def digest_extract(files: dict[str, Path], rules: TimeRules) -> str:
-    """A digest of the table files' names and bytes, the time rules and the ingest version."""
-    h = hashlib.sha256(f"{INGEST_VERSION}\n{rules.model_dump_json()}\n".encode())
+def digest_extract(
+    files: dict[str, Path], rules: TimeRules, reference_date: date | None = None
+) -> str:
+    """A digest of the table files' names and bytes, the rules, run date and ingest version."""
+    head = f"{INGEST_VERSION}\n{rules.model_dump_json()}\n{reference_date}\n"
+    h = hashlib.sha256(head.encode())
     for name in sorted(files):
         h.update(f"{name}:{files[name].name}\n".encode())
         with files[name].open("rb") as f:
@@ -51,7 +55,7 @@ def digest_extract(files: dict[str, Path], rules: TimeRules) -> str:
     return h.hexdigest()[:32]
 
 
-def validate_extract(files: dict[str, Path]) -> IngestResult:
+def validate_extract(files: dict[str, Path], reference_date: date | None = None) -> IngestResult:
     """Read and check every table in reference order; the result's work_path is not set yet."""
     accepted: dict[str, pl.DataFrame] = {}
     rejected: dict[str, pl.Series] = {}
@@ -64,7 +68,7 @@ def validate_extract(files: dict[str, Path]) -> IngestResult:
             summary[name] = _counts(None, 0, 0, 0, 0)
             continue
         raw = read_table(files[name], spec)
-        check = check_table(raw, accepted, rejected)
+        check = check_table(raw, accepted, rejected, reference_date)
         accepted[name] = check.accepted
         if name in REFERENCED:
             rejected[name] = _rejected_keys(raw.frame, spec.key[0], check.accepted)
@@ -142,12 +146,21 @@ def load_validated(work_path: Path) -> IngestResult:
     )
 
 
-def ingest_extract(data_dir: Path, work_dir: Path, rules: TimeRules | None = None) -> IngestResult:
-    """Validate an extract into `work_dir/ingest/<digest>/`, reusing it when the files are unchanged."""
+def ingest_extract(
+    data_dir: Path,
+    work_dir: Path,
+    rules: TimeRules | None = None,
+    reference_date: date | None = None,
+) -> IngestResult:
+    """Validate an extract into `work_dir/ingest/<digest>/`, reusing it when the files are unchanged.
+
+    `reference_date` is the run date (the CLI passes today): birth, arrival, contribution and
+    life-event dates after it are quarantined; None skips that check.
+    """
     files = find_table_files(data_dir)
-    target = work_dir / "ingest" / digest_extract(files, rules or TimeRules())
+    target = work_dir / "ingest" / digest_extract(files, rules or TimeRules(), reference_date)
     if (target / "summary.json").exists():
         return load_validated(target)
-    result = validate_extract(files)
+    result = validate_extract(files, reference_date)
     write_validated(result, target)
     return load_validated(target)

@@ -1,15 +1,18 @@
 """Row checks of a read extract: every row is accepted or quarantined with its first failing reason.
 
 Checks run in this order, and a row is quarantined for the first that fails: each column in
-contract order (missing required value, wrong type or unknown code, range), dates in order,
-references to *accepted* rows of other tables, then duplicate keys among rows still accepted
-(the earliest row wins). Accepted rows are finally checked against the pandera schemas of
-the validated tables (`table_schema`); a row failing there is quarantined too.
+contract order (missing required value, wrong type or unknown code, resident ID checksum,
+range, after the run date), dates in order, references to *accepted* rows of other tables,
+contributions before the talent's arrival month, duplicate keys among rows still accepted
+(the earliest row wins), then periodic subsidies overlapping an earlier-starting one of the
+same talent and type. Accepted rows are finally checked against the pandera schemas of the
+validated tables (`table_schema`); a row failing there is quarantined too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandera.polars as pa
 import polars as pl
@@ -27,6 +30,9 @@ QUARANTINE_SCHEMA = pl.Schema(
         "value": pl.String,
     }
 )
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+ID_REASON = "not a valid resident ID number (18 characters, the last a check digit)"
 _TYPE_REASONS = {
     "date": "not a date (expected YYYY-MM-DD or YYYY/MM/DD)",
     "month": "not a month (expected YYYY-MM)",
@@ -51,7 +57,19 @@ def _fail(column: str, reason: str | pl.Expr) -> pl.Expr:
     return pl.concat_str(pl.lit(column + SEP), reason)
 
 
-def parse_fields(raw: RawTable, spec: TableSpec) -> pl.LazyFrame:
+def valid_resident_id(value: pl.Expr) -> pl.Expr:
+    """True for an 18-character resident ID whose last character is its ISO 7064 check digit."""
+    text = value.str.to_uppercase()
+    digits = [text.str.slice(i, 1).cast(pl.Int64, strict=False) for i in range(17)]
+    total = pl.sum_horizontal(d * w for d, w in zip(digits, ID_WEIGHTS, strict=True))
+    expected = pl.lit(ID_CHECK).str.slice(total % 11, 1)
+    shape = text.str.contains(r"^\d{17}[\dX]$")
+    return shape & (text.str.slice(17, 1) == expected)
+
+
+def parse_fields(
+    raw: RawTable, spec: TableSpec, reference_date: date | None = None
+) -> pl.LazyFrame:
     """Parsed contract columns, the raw cells behind them, and the first field failure `__fail`."""
     frame = raw.frame.with_columns(
         pl.lit(None, pl.String).alias(c.name)
@@ -76,10 +94,16 @@ def parse_fields(raw: RawTable, spec: TableSpec) -> pl.LazyFrame:
         elif c.kind in _TYPE_REASONS:
             reason = _TYPE_REASONS[c.kind]
             rules.append(pl.when(present & value.is_null()).then(_fail(c.name, reason)))
+        if c.name == "id_number":
+            valid = valid_resident_id(value)
+            rules.append(pl.when(value.is_not_null() & ~valid).then(_fail(c.name, ID_REASON)))
         if c.kind == "money" and c.name in POSITIVE_MONEY:
             rules.append(pl.when(value <= 0).then(_fail(c.name, "must be greater than 0")))
         elif c.kind == "money":
             rules.append(pl.when(value < 0).then(_fail(c.name, "must not be negative")))
+        if c.past and reference_date is not None:
+            reason = f"{c.name} is after the run date {reference_date}"
+            rules.append(pl.when(value > pl.lit(reference_date)).then(_fail(c.name, reason)))
     for earlier, later in spec.date_order:
         reason = f"{later} is before {earlier}"
         rules.append(pl.when(pl.col(later) < pl.col(earlier)).then(_fail(later, reason)))
@@ -119,6 +143,62 @@ def check_references(
     if not rules:
         return lf
     return lf.with_columns(pl.coalesce(pl.col("__fail"), *rules).alias("__fail"))
+
+
+def check_arrival(
+    lf: pl.LazyFrame, spec: TableSpec, accepted: dict[str, pl.DataFrame]
+) -> pl.LazyFrame:
+    """Fail rows whose month lies before the month of their talent's arrival_date."""
+    if spec.after_arrival is None:
+        return lf
+    arrivals = (
+        accepted["talents"].lazy().select("talent_id", pl.col("arrival_date").alias("__arrival"))
+    )
+    column = spec.after_arrival
+    early = pl.col(column) < pl.col("__arrival").dt.month_start()
+    reason = pl.format(f"{column} is before the talent's arrival_date {{}}", pl.col("__arrival"))
+    return (
+        lf.join(arrivals, on="talent_id", how="left", maintain_order="left")
+        .with_columns(pl.coalesce(pl.col("__fail"), pl.when(early).then(_fail(column, reason))))
+        .drop("__arrival")
+    )
+
+
+def check_overlaps(df: pl.DataFrame, spec: TableSpec) -> pl.DataFrame:
+    """Fail a periodic grant (monthly_amount given) overlapping an earlier-starting one of its group."""
+    if not spec.no_overlap:
+        return df
+    group = list(spec.no_overlap)
+    periodic = df.filter(pl.col("__fail").is_null() & pl.col("monthly_amount").is_not_null())
+    if periodic.height < 2 or periodic.select(pl.struct(group).is_unique().all()).item():
+        return df
+    end = pl.col("end_date")
+    holder = pl.when(end == end.cum_max()).then(pl.struct("grant_id", "start_date", "end_date"))
+    ranked = (
+        periodic.select("source_row", *group, "grant_id", "start_date", "end_date")
+        .sort([*group, "start_date", "source_row"])
+        .with_columns(holder.forward_fill().shift(1).over(group).alias("__prev"))
+    )
+    what = " and ".join(group)
+    prev = pl.col("__prev").struct
+    overlapping = ranked.filter(pl.col("start_date") <= prev.field("end_date")).select(
+        "source_row",
+        pl.format(
+            f"overlaps grant {{}} ({{}} to {{}}) of the same {what}",
+            prev.field("grant_id"),
+            prev.field("start_date"),
+            prev.field("end_date"),
+        ).alias("__overlap"),
+    )
+    if overlapping.height == 0:
+        return df
+    return (
+        df.join(overlapping, on="source_row", how="left", maintain_order="left")
+        .with_columns(
+            pl.coalesce(pl.col("__fail"), _fail("start_date", pl.col("__overlap"))).alias("__fail")
+        )
+        .drop("__overlap")
+    )
 
 
 def check_duplicates(df: pl.DataFrame, spec: TableSpec) -> pl.DataFrame:
@@ -189,12 +269,20 @@ def _quarantine(df: pl.DataFrame, spec: TableSpec) -> pl.DataFrame:
 
 
 def check_table(
-    raw: RawTable, accepted: dict[str, pl.DataFrame], rejected: dict[str, pl.Series]
+    raw: RawTable,
+    accepted: dict[str, pl.DataFrame],
+    rejected: dict[str, pl.Series],
+    reference_date: date | None = None,
 ) -> TableCheck:
-    """Every row of one read table accepted or quarantined, references checked against `accepted`."""
+    """Every row of one read table accepted or quarantined, references checked against `accepted`.
+
+    `reference_date` is the run date: dates that cannot lie in the future are checked against
+    it (None: no such check).
+    """
     spec = TABLES[raw.name]
-    lf = check_references(parse_fields(raw, spec), spec, accepted, rejected)
-    df = check_duplicates(lf.collect(), spec)
+    lf = parse_fields(raw, spec, reference_date)
+    lf = check_arrival(check_references(lf, spec, accepted, rejected), spec, accepted)
+    df = check_overlaps(check_duplicates(lf.collect(), spec), spec)
     extra = [c for c in df.columns if c.startswith("x_")] if spec.name == "talents" else []
     columns = ["source_row", *spec.column_names, *extra]
     failed = df.height - df.get_column("__fail").null_count()

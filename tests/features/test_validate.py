@@ -36,7 +36,7 @@ def _si(**overrides: list) -> RawTable:
 
 
 ACCEPTED = {
-    "talents": pl.DataFrame({"talent_id": ["T1"]}),
+    "talents": pl.DataFrame({"talent_id": ["T1"], "arrival_date": [date(2019, 12, 20)]}),
     "employers": pl.DataFrame({"employer_id": ["E1"]}),
 }
 REJECTED = {"talents": pl.Series(["T2"]), "employers": pl.Series([], dtype=pl.String)}
