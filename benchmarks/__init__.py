@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` (benchmarks.run) and the feature benchmark."""

@@ -1,0 +1,209 @@
+"""The measured steps, one per child process: `python -m benchmarks.steps STEP --root DIR ...`.
+
+Each step times its own work (wall and CPU of this process, all threads) apart from the
+reading it needs first, and writes its figures as JSON to `--result`; the parent measures
+the whole process (rusage: wall, CPU, peak RSS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+HORIZONS = (3, 6, 12)
+
+
+@contextmanager
+def timed(figures: dict, key: str):
+    """Add `{key}_s` (wall) and `{key}_cpu_s` (this process's CPU, every thread) to figures."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    started = time.perf_counter()
+    yield
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    figures[f"{key}_s"] = time.perf_counter() - started
+    figures[f"{key}_cpu_s"] = (after.ru_utime + after.ru_stime) - (usage.ru_utime + usage.ru_stime)
+
+
+def preload() -> None:
+    """Import what the steps call lazily, so that no timer below counts an import."""
+    import features.ingest  # noqa: F401
+    import features.snapshots  # noqa: F401
+    import models.registry  # noqa: F401
+    import reports.write  # noqa: F401
+
+
+def settings_for(args: argparse.Namespace):
+    """The flows' Settings pointed at this size's scratch folders and MLflow store."""
+    from flows.config import Settings
+
+    return Settings(work_dir=args.root / "work", tracking_uri=args.tracking_uri, seed=args.seed)
+
+
+def step_simulate(args: argparse.Namespace, figures: dict) -> None:
+    """Simulate the registry and write it as Parquet (the extract and its truth)."""
+    import synthetic
+
+    with timed(figures, "step"):
+        registry = synthetic.simulate(n_talents=args.n, seed=args.seed, as_of=args.as_of)
+        synthetic.write_registry(registry, args.root / "extract")
+    figures["rows"] = {name: frame.height for name, frame in registry.tables.items()}
+
+
+def step_ingest(args: argparse.Namespace, figures: dict) -> None:
+    """Read, validate and store the extract (a fresh work folder: no cache hit)."""
+    from features.ingest import ingest_extract
+
+    settings = settings_for(args)
+    with timed(figures, "step"):
+        result = ingest_extract(args.root / "extract", settings.work_dir, settings.time_rules())
+    figures["quarantined"] = result.quarantine.height
+    figures["accepted"] = {name: frame.height for name, frame in result.tables.items()}
+
+
+def step_training_snapshots(args: argparse.Namespace, figures: dict) -> None:
+    """All labelled monthly snapshots up to the extract date, written for the train step."""
+    from features.snapshots import training_snapshots
+    from flows.run import load_extract
+
+    settings = settings_for(args)
+    with timed(figures, "read"):
+        tables = load_extract(args.root / "extract", settings).tables
+    with timed(figures, "step"):
+        frame = training_snapshots(tables, args.as_of, settings.time_rules())
+    figures["rows"] = frame.height
+    figures["columns"] = frame.width
+    frame.write_parquet(args.root / "training_snapshots.parquet")
+
+
+def step_train(args: argparse.Namespace, figures: dict) -> None:
+    """Fit and evaluate against the oracle (the step), then log and promote in MLflow."""
+    import polars as pl
+
+    from flows.train import fit, log_and_promote, oracle_for, read_truth
+
+    settings = settings_for(args)
+    with timed(figures, "read"):
+        frame = pl.read_parquet(args.root / "training_snapshots.parquet")
+    with timed(figures, "oracle"):
+        oracle = oracle_for.fn(frame, read_truth(args.root / "extract" / "truth"))
+    with timed(figures, "step"):
+        result = fit.fn(frame, oracle, args.seed)
+    with timed(figures, "mlflow"):
+        _, decision = log_and_promote.fn(result, settings, {"bench": str(args.n)})
+    figures["rows"] = frame.height
+    figures["promoted"] = bool(decision.promoted)
+    keys = ("model_auc", "oracle_auc", "model_oracle_lift_share", "model_ece", "gap_oracle_auc")
+    keys += ("logistic_auc", "rule_auc", "auc_diff_logistic_low", "auc_diff_rule_low")
+    figures["quality"] = {
+        f"{key}_{h}m": result.metrics.get(f"{key}_{h}m") for h in HORIZONS for key in keys
+    }
+
+
+def step_scoring_snapshot(args: argparse.Namespace, figures: dict) -> None:
+    """The scoring snapshot, then the floor: a bare scan and group-by of the same contributions."""
+    from benchmarks.bench_features import scan_floor
+    from features.snapshots import scoring_snapshot
+    from flows.run import load_extract
+
+    settings = settings_for(args)
+    with timed(figures, "read"):
+        extract = load_extract(args.root / "extract", settings)
+    with timed(figures, "step"):
+        snapshot = scoring_snapshot(extract.tables, args.as_of, settings.time_rules())
+    figures["rows"] = snapshot.height
+    # Best of three: the smallest floor makes our ratio the least flattering.
+    floors = [scan_floor(extract.work_path / "social_insurance.parquet") for _ in range(3)]
+    figures["floor_s"] = min(floors)
+    figures["contribution_rows"] = extract.tables["social_insurance"].height
+
+
+def step_score(args: argparse.Namespace, figures: dict) -> None:
+    """Snapshot + predict + reasons + every file (the step), then LightGBM's bare predict."""
+    from features.snapshots import scoring_snapshot
+    from flows.outputs import previous_list
+    from flows.run import load_extract
+    from flows.score import load_model, publish, rank_and_explain
+    from models.frame import to_matrix
+
+    settings = settings_for(args)
+    out = args.root / "out"
+    with timed(figures, "read"):
+        extract = load_extract(args.root / "extract", settings)
+    with timed(figures, "model_load"):
+        model, version = load_model.fn(settings.tracking_uri)
+    with timed(figures, "step"):
+        with timed(figures, "snapshot"):
+            snapshot = scoring_snapshot(extract.tables, args.as_of, settings.time_rules())
+        with timed(figures, "rank_and_explain"):
+            risk_list = rank_and_explain.fn(snapshot, model, version, "zh")
+        with timed(figures, "files"):
+            context = {"as_of": args.as_of.isoformat(), "model_version": version}
+            previous = previous_list(out, args.as_of)
+            publish.fn(risk_list, out, extract.contacts, "zh", None, previous, context, True)
+    figures["rows"] = risk_list.height
+    figures["with_reasons"] = risk_list.filter(risk_list["reason_1"].is_not_null()).height
+    with timed(figures, "model_predict"):
+        model.predict(snapshot)
+    with timed(figures, "matrix"):
+        x = to_matrix(snapshot, model.spec)
+    with timed(figures, "bare_predict"):
+        for h in sorted(model.boosters):
+            model.boosters[h].predict(x)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The child's arguments (the parent builds them)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("step", choices=sorted(STEPS) + ["orchestration"])
+    parser.add_argument("--root", type=Path, required=True)
+    parser.add_argument("--n", type=int, required=True)
+    parser.add_argument("--as-of", type=date.fromisoformat, required=True)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--tracking-uri", default="")
+    parser.add_argument("--mode", choices=["server", "temporary"], default="temporary")
+    parser.add_argument("--reps", type=int, default=2)
+    parser.add_argument("--result", type=Path, required=True)
+    parser.add_argument("--profile", type=Path, default=None)
+    return parser.parse_args(argv)
+
+
+STEPS = {
+    "simulate": step_simulate,
+    "ingest": step_ingest,
+    "training_snapshots": step_training_snapshots,
+    "train": step_train,
+    "scoring_snapshot": step_scoring_snapshot,
+    "score": step_score,
+}
+
+
+def main(argv: list[str]) -> int:
+    """Run one step and write its figures."""
+    args = parse_args(argv)
+    if args.step == "orchestration":
+        from benchmarks.orchestration import step_orchestration as run
+    else:
+        run = STEPS[args.step]
+    figures: dict = {}
+    if args.step != "simulate":
+        preload()
+    if args.profile is not None:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.runcall(run, args, figures)
+        profiler.dump_stats(args.profile)
+    else:
+        run(args, figures)
+    args.result.write_text(json.dumps(figures, default=str, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
