@@ -135,6 +135,7 @@ def simulate(
         pl.col("i").cast(pl.Int32).alias("talent_id"),
         pl.lit(pl.Series(ms[:n_full])).gather(pl.col("t")).alias("month"),
         pl.col("hazard").cast(pl.Float64),
+        (pl.col("e") == 1).alias("at_risk"),
     )
     flex = pop["program"] == FLEX
     scored = pl.DataFrame({"talent_id": np.flatnonzero(~flex).astype(np.int32)}).with_columns(

@@ -88,11 +88,28 @@ def simulate_careers(
         gap = ~dep & ~closing & (u < h + p.gap_rate) & in_horizon
         if in_horizon:
             gap_idx = np.flatnonzero((state == PRESENT) & ~paid_prev | (state == GAP))
+            # After the first departure, keep the hazard the talent would have had had they
+            # stayed (last employer, same clocks and ties), for 12 months: the oracle's window
+            # must not be cut short by the very event it predicts, or leavers look safe.
+            ghost = np.flatnonzero((first_dep >= 0) & (first_dep < t) & (t - first_dep <= 12))
+            ghost_eta = static[ghost] + sf[t] + p.shock_size * (shock_until[ghost] > t)
+            ghost_eta += _varying_log_hazard(
+                p, t, ghost, cur[ghost], pop, emp, events, main, lumps, indiv
+            )
+            ghost_h = to_probability(p, ghost_eta)
+            ghost_h = np.where(
+                emp["close"][cur[ghost]] == t, np.maximum(ghost_h, p.closure_probability), ghost_h
+            )
             hz.append(
                 (
-                    np.concatenate([idx, gap_idx]),
+                    np.concatenate([idx, gap_idx, ghost]),
                     t,
-                    np.concatenate([h, np.zeros(len(gap_idx), np.float32)]),
+                    np.concatenate(
+                        [np.ones(len(idx), np.int8), np.zeros(len(gap_idx) + len(ghost), np.int8)]
+                    ),
+                    np.concatenate(
+                        [h, np.zeros(len(gap_idx), np.float32), ghost_h.astype(np.float32)]
+                    ),
                 )
             )
         gone = idx[dep]

@@ -54,7 +54,7 @@ def snapshot_population(tables: dict[str, pl.DataFrame], as_of: dt.date) -> pl.D
 
 def annual_exit_rates(reg) -> pl.DataFrame:
     """Per full calendar year before as_of: first departures / person-years at risk."""
-    h = reg.truth["hazards"].with_columns(year=pl.col("month").dt.year())
+    h = reg.truth["hazards"].filter("at_risk").with_columns(year=pl.col("month").dt.year())
     exposure = h.group_by("year").agg((pl.len() / 12).alias("person_years"))
     dep = reg.truth["departures"].drop_nulls("first_departure_month")
     exits = dep.group_by(year=pl.col("first_departure_month").dt.year()).agg(
@@ -74,6 +74,7 @@ def subsidy_cliff_ratio(reg, window: int = 12) -> float:
     ends = s.group_by("talent_id").agg(pl.col("end_date").max().dt.month_start().alias("end"))
     h = (
         reg.truth["hazards"]
+        .filter("at_risk")
         .join(ends, on="talent_id")
         .with_columns(k=_month_no("month") - _month_no("end"))
         .filter(pl.col("hazard") > 0)

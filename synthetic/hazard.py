@@ -9,19 +9,19 @@ import numpy as np
 class HazardParams:
     """Sizes of the hazard's terms; log-hazard unless said otherwise."""
 
-    base: float = 0.012  # monthly rate of a reference talent
+    base: float = 0.013  # monthly rate of a reference talent
     cap: float = 0.6  # no month is certain
     during_subsidy: float = -0.45
-    after_subsidy_1_6: float = 1.6
-    after_subsidy_7_18: float = 0.9
+    after_subsidy_1_6: float = 1.2
+    after_subsidy_7_18: float = 0.7
     after_subsidy_later: float = 0.4
     lump_in_service: float = -0.4
-    hometown: tuple[float, ...] = (-1.0, 0.0, 0.8, 0.9)  # dezhou, shandong, other, overseas
+    hometown: tuple[float, ...] = (-0.7, 0.0, 0.5, 0.6)  # dezhou, shandong, other, overseas
     education: tuple[float, ...] = (0.1, 0.35, 0.25, 0.0, -0.4)
     program: tuple[float, ...] = (0.0, 0.0, 0.3, -0.5, -0.3, 0.0, 0.1)
     ties: tuple[float, ...] = (-0.2, -0.6, -0.6, -0.7, -0.5, -0.25)  # events.EVENTS order
     married_before: float = -0.15  # hidden: not in the registry
-    pay: float = -1.4  # per unit of log pay relative to peers
+    pay: float = -1.0  # per unit of log pay relative to peers
     shrinking_employer: float = 1.0
     closure_probability: float = 0.35  # leave the city when the employer closes
     spring_first: float = 0.6

@@ -35,7 +35,7 @@ def test_annual_exits_between_10_and_20_percent(reg20k):
 
 @pytest.mark.slow
 def test_spring_festival_season_peaks(reg20k):
-    h = reg20k.truth["hazards"].filter(pl.col("hazard") > 0)
+    h = reg20k.truth["hazards"].filter(pl.col("at_risk") & (pl.col("hazard") > 0))
     by_month = h.group_by(m=pl.col("month").dt.month()).agg(pl.col("hazard").mean())
     mean = dict(by_month.iter_rows())
     assert max(mean[2], mean[3]) > 1.3 * mean[10]

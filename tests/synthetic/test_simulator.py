@@ -56,9 +56,18 @@ def test_short_gaps_and_returns_exist_and_are_not_departures(reg):
     assert months.min() >= 6
 
 
-def test_hazards_stop_at_first_departure_and_cover_the_horizon(reg):
+def test_hazards_at_risk_stop_at_first_departure_and_cover_the_horizon(reg):
     h = reg.truth["hazards"].join(reg.truth["departures"], on="talent_id")
-    assert h.filter(pl.col("month") > pl.col("first_departure_month")).height == 0
+    at_risk = h.filter("at_risk")
+    assert at_risk.filter(pl.col("month") > pl.col("first_departure_month")).height == 0
+    # After leaving, 12 months of the hazard the talent would have had, for the oracle's window.
+    after = h.filter(pl.col("month") > pl.col("first_departure_month"))
+    assert after.height > 0
+    months_after = (after["month"].dt.year() - after["first_departure_month"].dt.year()) * 12 + (
+        after["month"].dt.month() - after["first_departure_month"].dt.month()
+    )
+    assert months_after.max() == 12
+    assert (after["hazard"] > 0).all()
     assert h["month"].max() == dt.date(2028, 2, 1)  # as_of + 15 months
     assert h["hazard"].is_between(0.0, 1.0).all()
     stayers = h.filter(pl.col("first_departure_month").is_null())
