@@ -28,7 +28,7 @@ bench: setup
 	$(UV) run python -m benchmarks.run
 
 serve: setup
-	$(UV) run python -m flows.deploy --port $(PREFECT_PORT)
+	$(UV) run python -m flows.deploy --port $(PREFECT_PORT) $(if $(DATA),--data $(DATA)) $(if $(OUT),--out $(OUT))
 
 mlflow-ui: setup
 	$(UV) run mlflow ui --backend-store-uri sqlite:///mlruns/mlflow.db --host 127.0.0.1 --port 5000
