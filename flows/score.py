@@ -2,27 +2,54 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import date
 from pathlib import Path
 
 import polars as pl
-from prefect import flow
+from prefect import Flow
 
 from flows import tasks
 from flows.config import Settings
-from flows.errors import UsageError
+from flows.errors import UsageError, check_model_store, check_prefect_api, quiet_expected_tracebacks
 from flows.outputs import exclusive_output, previous_list, run_folder
 from flows.tasks import step
 
 COUNTIES_NEED_REASONS_TOP = 50  # officer capacity: reasons for everyone an officer could call
 
 
-@step(retries=2, retry_delay_seconds=5)
-def load_model(tracking_uri: str):
-    """The champion model and its version (retried: the store may be briefly unavailable)."""
-    from models.registry import load_champion
+def retry_helps(task, task_run, state) -> bool:
+    """Retry a failed model load unless the store answered that there is no champion."""
+    return not isinstance(state.data, UsageError)
 
-    return load_champion(tracking_uri)
+
+@step(retries=2, retry_delay_seconds=2, retry_condition_fn=retry_helps)
+def load_model(tracking_uri: str):
+    """The champion model and its version (retried briefly: the store may be restarting)."""
+    from flows.errors import no_champion
+
+    check_model_store(tracking_uri)  # refused connections fail in seconds, not MLflow's minutes
+    with warnings.catch_warnings():  # mlflow's advice on pyfunc type hints is for the trainer
+        warnings.simplefilter("ignore", UserWarning)
+        from models.registry import MODEL_NAME, load_champion
+    try:
+        return load_champion(tracking_uri)
+    except Exception as err:
+        if (missing := no_champion(tracking_uri, MODEL_NAME, err)) is not None:
+            raise missing from None
+        raise
+
+
+class CommandFlow(Flow):
+    """A flow that, when called, checks PREFECT_API_URL first and keeps expected errors to one line."""
+
+    def __call__(self, *args, **kwargs):
+        """Check the Prefect API, quiet expected tracebacks on the console, then run the flow."""
+        from prefect.settings import get_current_settings
+
+        check_prefect_api(get_current_settings().api.url)
+        quiet_expected_tracebacks()
+        return super().__call__(*args, **kwargs)
 
 
 @step
@@ -76,7 +103,6 @@ def publish(risk_list, out: Path, contacts, lang, county, previous, context, ove
     )
 
 
-@flow(name="score-week", log_prints=False)
 def score_week(
     data: str,
     out: str,
@@ -89,6 +115,7 @@ def score_week(
 ) -> dict:
     """Score every talent present at `as_of` with the champion and publish the risk list."""
     from flows.cli import last_monday
+    from reports.write import recover_interrupted
 
     as_of = as_of or last_monday()
     if lang not in {"zh", "en"}:
@@ -97,18 +124,19 @@ def score_week(
     # A county's own lists live apart, so a county run never collides with the city's run.
     out_dir = Path(out) / county if county else Path(out)
     with exclusive_output(out_dir):
+        recover_interrupted(out_dir, as_of.isoformat())  # what a killed run left behind
         if run_folder(out_dir, as_of).exists() and not overwrite:
             raise UsageError(
                 f"{run_folder(out_dir, as_of)}: a finished run for {as_of} is already there; "
                 "pass --overwrite to replace it"
             )
+        model, version = load_model(settings.tracking_uri)  # first: a missing store fails fast
         extract = tasks.ingest(Path(data), settings)
         if county is not None and county not in set(extract.tables["talents"]["county"].unique()):
             raise UsageError(f"--county: no talents in county '{county}'")
         snapshot = tasks.build_scoring_snapshot(extract.tables, as_of, settings)
         if county is not None:  # peers and rates were computed on the whole city first
             snapshot = snapshot.filter(pl.col("county") == county)
-        model, version = load_model(settings.tracking_uri)
         risk_list = rank_and_explain(snapshot, model, version, lang)
         context = {
             "as_of": as_of.isoformat(),
@@ -131,3 +159,6 @@ def score_week(
         "risk_list": top,
         "text": f"{risk_list.height:,} talents scored -> {folder}",
     }
+
+
+score_week = CommandFlow(score_week, name="score-week", log_prints=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import io
 import os
 import shutil
@@ -43,8 +45,7 @@ def write_outputs(
         previous = previous.filter(pl.col("county") == county) if previous is not None else None
     out_dir = Path(out_dir)
     final, backup = out_dir / as_of, out_dir / f".{as_of}.old"
-    if backup.exists() and not final.exists():
-        backup.rename(final)  # a previous overwrite was killed between its two renames
+    recover_interrupted(out_dir, as_of)
     if final.exists() and not overwrite:
         raise FileExistsError(
             f"{final}: a finished run for {as_of} is already there; pass overwrite=True to replace it"
@@ -97,16 +98,55 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
         raise
 
 
+def recover_interrupted(out_dir: Path, as_of: str) -> None:
+    """Undo what a killed run left in out_dir for `as_of`: restore a set-aside run, drop staging."""
+    out_dir = Path(out_dir)
+    final, backup = out_dir / as_of, out_dir / f".{as_of}.old"
+    if backup.exists() and not final.exists():
+        backup.rename(final)  # a previous overwrite was killed between its two renames
+    for staging in out_dir.glob(f".{as_of}.tmp-*"):
+        pid = staging.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _publish(staging: Path, final: Path, backup: Path) -> None:
     _fsync_dir(staging)
-    if final.exists():
+    if not final.exists():
+        staging.rename(final)
+    elif _exchange(staging, final):  # one atomic step: readers see the old run or the new one
+        shutil.rmtree(staging)
+    else:  # no RENAME_EXCHANGE here: two renames, undone by recover_interrupted if killed between
         shutil.rmtree(backup, ignore_errors=True)
         final.rename(backup)
         staging.rename(final)
         shutil.rmtree(backup)
-    else:
-        staging.rename(final)
     _fsync_dir(final.parent)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with Linux renameat2(RENAME_EXCHANGE); False where unsupported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in {errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP}:
+        return False
+    raise OSError(code, os.strerror(code), str(b))
 
 
 def _fsync_dir(folder: Path) -> None:
