@@ -30,12 +30,24 @@ def timed(figures: dict, key: str):
     figures[f"{key}_cpu_s"] = (after.ru_utime + after.ru_stime) - (usage.ru_utime + usage.ru_stime)
 
 
-def preload() -> None:
-    """Import what the steps call lazily, so that no timer below counts an import."""
-    import features.ingest  # noqa: F401
-    import features.snapshots  # noqa: F401
-    import models.registry  # noqa: F401
-    import reports.write  # noqa: F401
+PRELOAD = {
+    "ingest": ("features.ingest",),
+    "training_snapshots": ("features.ingest", "features.snapshots"),
+    "train": ("flows.train", "models.train", "models.registry", "synthetic"),
+    "scoring_snapshot": ("features.ingest", "features.snapshots"),
+    "score": ("features.ingest", "features.snapshots", "flows.score", "models.registry"),
+    "orchestration": ("features.ingest", "features.snapshots", "flows.score", "models.registry"),
+}
+
+
+def preload(step: str) -> None:
+    """Import what a step calls lazily, so that no timer below counts an import."""
+    import importlib
+
+    for module in PRELOAD.get(step, ()):
+        importlib.import_module(module)
+    if step in ("score", "orchestration"):
+        import reports.write  # noqa: F401
 
 
 def settings_for(args: argparse.Namespace):
@@ -191,8 +203,7 @@ def main(argv: list[str]) -> int:
     else:
         run = STEPS[args.step]
     figures: dict = {}
-    if args.step != "simulate":
-        preload()
+    preload(args.step)
     if args.profile is not None:
         import cProfile
 
