@@ -63,7 +63,8 @@ def valid_resident_id(value: pl.Expr) -> pl.Expr:
     total = sum((body // 10 ** (16 - i)) % 10 * w for i, w in enumerate(ID_WEIGHTS))
     last = text.str.slice(17, 1)
     check = pl.when(last == "X").then(10).otherwise(last.cast(pl.Int64, strict=False))
-    return text.str.contains(r"^\d{17}[\dX]$") & (check == (12 - total % 11) % 11)
+    valid = text.str.contains(r"^[0-9]{17}[0-9X]$") & (check == (12 - total % 11) % 11)
+    return pl.when(value.is_not_null()).then(valid.fill_null(False))
 
 
 def parse_fields(

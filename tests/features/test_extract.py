@@ -13,6 +13,7 @@ from polars.testing import assert_frame_equal
 from features.contract import TABLES, ExtractError
 from features.extract import (
     decode_csv,
+    find_header,
     find_table_files,
     parse_code,
     parse_date,
@@ -20,6 +21,7 @@ from features.extract import (
     parse_month,
     read_extract,
     read_table,
+    record_number,
 )
 
 
@@ -133,7 +135,7 @@ def _assert_every_format_ingests_like_parquet(registry, tmp_path: Path) -> None:
     def ingest(fmt: str, encoding: str):
         data = tmp_path / f"{fmt}-{encoding}"
         write_registry(registry, data, fmt, encoding)
-        result = ingest_extract(data, tmp_path / "work")
+        result = ingest_extract(data, tmp_path / "work", reference_date=registry.as_of)
         assert result.quarantine.height == 0, (fmt, encoding, result.quarantine.head())
         return result
 
@@ -157,3 +159,37 @@ def test_a_20000_talent_registry_ingests_cleanly_in_every_format(tmp_path: Path)
     from synthetic import simulate
 
     _assert_every_format_ingests_like_parquet(simulate(20_000, seed=3), tmp_path)
+
+
+def test_record_numbers_skip_line_breaks_inside_quoted_cells():
+    data = b'a,b\n1,"two\nlines"\n3,4\n5,6\n'
+    assert [record_number(data, data.index(x)) for x in (b"1,", b"3,", b"5,")] == [2, 3, 4]
+
+
+def test_header_is_found_below_title_and_blank_rows():
+    spec = TABLES["employers"]
+    header = ["employer_id", "industry", "Ownership ", "county"]
+    assert find_header([["德州市"], ["", ""], header, ["E1"]], spec) == 2
+    assert find_header([[""], ["something", "else"], ["E1"]], spec) == 1
+
+
+def test_fullwidth_and_chinese_forms_of_dates_months_money_and_codes():
+    assert (
+        _parse(parse_date("v", pl.String), ["２０２０－０１－０５", "2020年1月5日"])
+        == [date(2020, 1, 5)] * 2
+    )
+    assert (
+        _parse(parse_month("v", pl.String), ["２０２０／０３", "2020年3月"])
+        == [date(2020, 3, 1)] * 2
+    )
+    money = ["７，５７４．００", "¥1,000", "80000元", "\u30001000\u3000", "1.000.0"]
+    assert _parse(parse_money("v", pl.String), money) == [7574.0, 1000.0, 80000.0, 1000.0, None]
+    assert _parse(parse_code("v", pl.String, "education"), ["ｂａｃｈｅｌｏｒ"]) == ["bachelor"]
+
+
+def test_utf16_and_mixed_encodings_are_named():
+    with pytest.raises(ExtractError, match="^t.csv: file is UTF-16 encoded"):
+        decode_csv("a,b\n".encode("utf-16"), "t.csv")
+    mixed = "a,b\n德州德州,1\n".encode() + "德州,2\n".encode("gbk")
+    with pytest.raises(ExtractError, match="^t.csv: row 3: bytes are not UTF-8 like"):
+        decode_csv(mixed, "t.csv")

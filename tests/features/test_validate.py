@@ -10,7 +10,14 @@ from polars.testing import assert_frame_equal
 
 from features.contract import TABLES
 from features.extract import RawTable
-from features.validate import QUARANTINE_SCHEMA, check_schema, check_table, coerce_extras
+from features.validate import (
+    ID_REASON,
+    QUARANTINE_SCHEMA,
+    check_schema,
+    check_table,
+    coerce_extras,
+    valid_resident_id,
+)
 
 
 def _raw(name: str, rows: dict[str, list]) -> RawTable:
@@ -177,3 +184,64 @@ def test_extra_columns_become_numbers_only_when_every_value_is_one():
     frame = pl.DataFrame({"x_a": ["1", " 2.5", None], "x_b": ["1", "high", None]})
     got = coerce_extras(frame, ["x_a", "x_b"])
     assert got.schema == pl.Schema({"x_a": pl.Float64, "x_b": pl.String})
+
+
+def test_resident_id_check_digit():
+    ids = ["11010519491231002X", "11010519491231002x", "440524188001010014"]
+    ids += ["110105194912310021", "4405241880010100", "44052418800101001４", None]
+    got = pl.DataFrame({"v": ids}).select(valid_resident_id(pl.col("v"))).to_series().to_list()
+    assert got == [True, True, True, False, False, False, None]
+
+
+def test_future_dates_need_a_reference_date():
+    raw = _si(month=["2020-01", "2020-03"])
+    assert check_table(raw, ACCEPTED, REJECTED).quarantine.height == 0
+    got = check_table(raw, ACCEPTED, REJECTED, date(2020, 2, 29)).quarantine
+    assert got.select("source_row", "reason").rows() == [
+        (3, "month is after the run date 2020-02-29")
+    ]
+
+
+def test_contributions_before_the_arrival_month_in_any_row_order():
+    raw = _si(
+        talent_id=["T1", "T1", "T1"],
+        month=["2020-01", "2019-11", "2019-12"],
+        employer_id=["E1"] * 3,
+        contribution_base=["1"] * 3,
+    )
+    got = check_table(raw, ACCEPTED, REJECTED).quarantine
+    reason = "month is before the talent's arrival_date 2019-12-20"
+    assert got.select("source_row", "reason").rows() == [(3, reason)]
+
+
+def test_overlap_names_the_grant_with_the_latest_end_so_far():
+    rows = {
+        "grant_id": ["G1", "G2", "G3", "G4"],
+        "talent_id": ["T1"] * 4,
+        "policy_id": ["P1"] * 4,
+        "subsidy_type": ["living", "living", "living", "rent"],
+        "monthly_amount": ["1000"] * 4,
+        "lump_sum": [None] * 4,
+        "start_date": ["2020-01-01", "2020-02-01", "2021-06-01", "2020-01-01"],
+        "end_date": ["2022-12-31", "2020-06-30", "2021-12-31", "2022-12-31"],
+    }
+    accepted = {"talents": ACCEPTED["talents"], "policies": pl.DataFrame({"policy_id": ["P1"]})}
+    rejected = {"talents": REJECTED["talents"], "policies": pl.Series([], dtype=pl.String)}
+    got = check_table(_raw("subsidies", rows), accepted, rejected).quarantine
+    reason = "overlaps grant G1 (2020-01-01 to 2022-12-31) of the same talent_id and subsidy_type"
+    assert got.select("source_row", "reason").rows() == [(3, reason), (4, reason)]
+
+
+def test_id_number_reason_leaves_the_value_out():
+    rows = {
+        "talent_id": ["T1"],
+        "id_number": ["110105194912310021"],
+        "birth_date": ["1990-01-01"],
+        "education": ["bachelor"],
+        "hometown": ["dezhou"],
+        "program": ["other"],
+        "arrival_date": ["2020-01-01"],
+        "county": ["decheng"],
+    }
+    got = check_table(_raw("talents", rows), {}, {}).quarantine
+    assert got.rows() == [("talents", 2, "id_number", ID_REASON, None)]
