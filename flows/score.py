@@ -29,8 +29,9 @@ def load_model(tracking_uri: str):
     from flows.errors import no_champion
 
     check_model_store(tracking_uri)  # refused connections fail in seconds, not MLflow's minutes
-    with warnings.catch_warnings():  # mlflow's advice on pyfunc type hints is for the trainer
-        warnings.simplefilter("ignore", UserWarning)
+    # mlflow's advice on pyfunc type hints is for the trainer; an import re-enables
+    # UserWarnings ("once"), so filters cannot hide it: record and drop the import's warnings.
+    with warnings.catch_warnings(record=True):
         from models.registry import MODEL_NAME, load_champion
     try:
         return load_champion(tracking_uri)
