@@ -75,3 +75,18 @@ def select_block(frame: pl.DataFrame, split: TimeSplit, block: str) -> pl.DataFr
         .filter(pl.col("as_of").is_between(lo, hi), pl.col(f"y_{split.horizon}m").is_not_null())
         .collect()
     )
+
+
+def limit_training_window(split: TimeSplit, months: int | None) -> TimeSplit:
+    """The same split with training cut to its last `months` snapshot months (None keeps all).
+
+    The population and base rate drift strongly (early cohorts are small and riskier), so the
+    most recent years resemble the test block best; it also bounds training time.
+    """
+    if months is None:
+        return split
+    lo, hi = split.train
+    start = hi.replace(day=1)
+    index = start.year * 12 + start.month - 1 - (months - 1)
+    first = start.replace(year=index // 12, month=index % 12 + 1)
+    return TimeSplit(split.horizon, (max(lo, first), hi), split.calibration, split.test)

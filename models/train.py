@@ -30,7 +30,7 @@ from models.attrition import AttritionModel
 from models.calibrate import fit_calibrator
 from models.evaluate_run import evaluate_model
 from models.frame import fit_feature_spec, to_matrix
-from models.split import TimeSplit, select_block, split_by_time
+from models.split import TimeSplit, limit_training_window, select_block, split_by_time
 
 HORIZONS = (3, 6, 12)
 
@@ -124,13 +124,17 @@ def train_attrition_model(
     test_months: int = 6,
     calibration_months: int = 6,
     purge_months: int | None = None,
+    train_months: int | None = None,
     n_boot: int = 200,
     capacity: int = 50,
 ) -> TrainResult:
     """Fit, calibrate and evaluate out-of-time one model per horizon on labelled monthly snapshots."""
     params = {**LGB_PARAMS, **(lgb_params or {}), "seed": seed, "num_threads": num_threads}
     splits = {
-        h: split_by_time(frame, h, test_months, calibration_months, purge_months) for h in horizons
+        h: limit_training_window(
+            split_by_time(frame, h, test_months, calibration_months, purge_months), train_months
+        )
+        for h in horizons
     }
     last_train = max(split.train[1] for split in splits.values())
     spec = fit_feature_spec(frame.filter(pl.col("as_of") <= last_train), numeric, categorical)
@@ -154,6 +158,7 @@ def train_attrition_model(
         "test_months": test_months,
         "calibration_months": calibration_months,
         "purge_months": "horizon" if purge_months is None else purge_months,
+        "train_months": "all" if train_months is None else train_months,
         "n_numeric": len(numeric),
         "n_categorical": len(categorical),
         **{f"best_iteration_{h}m": b.best_iteration for h, b in boosters.items()},

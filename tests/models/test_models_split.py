@@ -40,3 +40,14 @@ def test_purge_shrinks_when_history_is_short_but_training_keeps_three_months():
     frame = snapshots(15, 14).rename({"y_3m": "y_12m"})
     split = split_by_time(frame, 12, test_months=6, calibration_months=6)
     assert split.train == (date(2020, 1, 1), date(2020, 3, 1))
+
+
+def test_training_window_keeps_only_the_last_months_before_calibration():
+    from models.split import limit_training_window
+
+    split = split_by_time(snapshots(40, labelled_until=35), 3, test_months=6, calibration_months=6)
+    recent = limit_training_window(split, 12)
+    assert recent.train == (month_start(9), month_start(20))
+    assert (recent.calibration, recent.test) == (split.calibration, split.test)
+    assert limit_training_window(split, None) == split
+    assert limit_training_window(split, 100).train == split.train
