@@ -1,4 +1,8 @@
-"""Model tier: quality against the simulator's truth on a freshly simulated 20,000-talent registry."""
+"""Model tier: quality against the simulator's truth on a freshly simulated 20,000-talent registry.
+
+The bar of issue 4, out-of-time at 3, 6 and 12 months: (AUC - 0.5) >= 0.8 x (oracle AUC - 0.5),
+ECE <= 0.02, and the bootstrap interval of the AUC difference to each baseline above 0.
+"""
 
 from datetime import date
 
@@ -16,7 +20,7 @@ def result(tmp_path_factory):
     ingest = pytest.importorskip("features.ingest")
     snapshots = pytest.importorskip("features.snapshots")
     folder = tmp_path_factory.mktemp("registry")
-    registry = synthetic.simulate(n_talents=20_000, seed=11, as_of=AS_OF)
+    registry = synthetic.simulate(n_talents=20_000, seed=0, as_of=AS_OF)
     synthetic.write_registry(registry, folder / "extract")
     tables = ingest.ingest_extract(folder / "extract", folder / "work").tables
     frame = snapshots.training_snapshots(tables, AS_OF)
