@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import polars as pl
 import pytest
 
-pytestmark = pytest.mark.slow
 AS_OF = "2026-11-23"
 TALENTS, SEED = 800, 5
 
@@ -65,6 +64,24 @@ def find_in_bytes(data: bytes, pii: Pii) -> set[str]:
     elif data[:2] == b"\x1f\x8b":
         found |= find_in_bytes(gzip.decompress(data), pii)
     return found
+
+
+def test_the_scan_sees_through_json_escapes_parquet_zip_and_gzip():
+    pii = Pii(frozenset({"13912345678", "37140219900101001X"}), frozenset({"王芳", "李建国"}))
+    assert find_in_bytes(b'{"n": "\\u674e\\u5efa\\u56fd"} x13912345678.0', pii) == {
+        "李建国",
+        "13912345678",
+    }
+    frame = pl.DataFrame({"id": ["37140219900101001X"], "n": ["王芳"]})
+    parquet = io.BytesIO()
+    frame.write_parquet(parquet, compression="zstd")
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("sheet.xml", "<t>王芳</t>".encode())
+    assert find_in_bytes(parquet.getvalue(), pii) == {"37140219900101001X", "王芳"}
+    assert find_in_bytes(archive.getvalue(), pii) == {"王芳"}
+    assert find_in_bytes(gzip.compress("王芳".encode()), pii) == {"王芳"}
+    assert find_in_bytes("德城区 王 芳 139123456789".encode(), pii) == {"13912345678"}
 
 
 def free_port() -> int:
@@ -140,6 +157,7 @@ def written(tmp_path_factory) -> dict:
     }
 
 
+@pytest.mark.slow
 def test_nothing_but_the_workbook_and_contacts_holds_personal_data(written):
     root, pii = written["root"], written["pii"]
     allowed = {written["contacts"], written["workbook"]}
@@ -170,6 +188,7 @@ def test_nothing_but_the_workbook_and_contacts_holds_personal_data(written):
     assert any(s.startswith("work/ingest/") and s.endswith("quarantine.csv") for s in scanned)
 
 
+@pytest.mark.slow
 def test_the_workbook_holds_the_contacts_of_exactly_the_listed_talents(written):
     pii = written["pii"]
     contacts = pl.read_parquet(written["contacts"])
@@ -184,6 +203,7 @@ def test_the_workbook_holds_the_contacts_of_exactly_the_listed_talents(written):
     assert set(expected["name"].drop_nulls()) <= found
 
 
+@pytest.mark.slow
 def test_files_holding_contacts_are_readable_by_their_owner_only(written):
     for path in (written["contacts"], written["workbook"]):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
