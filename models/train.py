@@ -15,6 +15,26 @@ Splits are by snapshot date only, per horizon because the last fully labelled mo
 differs by horizon: train on early snapshots, early-stop and calibrate on the next
 block, and report on the last labelled block, separated from it by a purge of h months
 so that no training or calibration label looks into the test months.
+
+Quality (issue 4), measured on fresh 20k registries (synthetic.simulate, as_of 2026-11-23),
+out-of-time, defaults below (small trees: 7 leaves, min_data_in_leaf 800, feature_fraction
+0.7, lambda_l2 10, max_bin 63, lr 0.08; training on the last 48 snapshot months). share =
+(AUC-0.5)/(oracle AUC-0.5), bar 0.8; ECE bar 0.02; "vs logistic" is the 95% bootstrap interval
+of AUC(model) - AUC(logistic), bar: above 0. Time under heavy shared load on 2 cores.
+
+| seed | h | AUC | oracle | share | ECE | vs logistic | vs rule lo | wall / CPU |
+|---|---|---|---|---|---|---|---|---|
+| 0 | 3 | 0.855 | 0.889 | 0.914 | 0.003 | [-0.006, +0.002] | +0.353 | 633 s / 246 s |
+| 0 | 6 | 0.806 | 0.851 | 0.871 | 0.005 | [-0.006, +0.004] | +0.269 | |
+| 0 | 12 | 0.767 | 0.830 | 0.810 | 0.014 | [-0.008, +0.007] | +0.203 | |
+| 1 | 3 | 0.849 | 0.880 | 0.919 | 0.004 | [-0.002, +0.005] | +0.344 | 580 s / 186 s |
+| 1 | 6 | 0.798 | 0.840 | 0.876 | 0.009 | [-0.006, +0.004] | +0.266 | |
+| 1 | 12 | 0.756 | 0.818 | 0.805 | 0.017 | [-0.010, +0.003] | +0.199 | |
+
+Oracle share, ECE and the rule baseline pass on both seeds; the logistic baseline is tied
+(interval spans 0), so that part of the bar is NOT met. The former defaults (31 leaves,
+min_data 200, all history) on seed 0 gave 12m share 0.748, ECE 0.039, logistic ahead by
+[0.016, 0.033], 475 s CPU.
 """
 
 from __future__ import annotations
@@ -36,16 +56,16 @@ HORIZONS = (3, 6, 12)
 
 LGB_PARAMS = {
     "objective": "binary",
-    "learning_rate": 0.1,
-    "num_leaves": 31,
-    "min_data_in_leaf": 200,
-    "feature_fraction": 0.9,
+    "learning_rate": 0.08,
+    "num_leaves": 7,
+    "min_data_in_leaf": 800,
+    "feature_fraction": 0.7,
     "bagging_fraction": 0.8,
     "bagging_freq": 1,
-    "lambda_l2": 1.0,
+    "lambda_l2": 10.0,
     "cat_smooth": 10.0,
     "max_cat_to_onehot": 4,
-    "max_bin": 255,
+    "max_bin": 63,
     "force_row_wise": True,
     "deterministic": True,
     "verbosity": -1,
@@ -124,7 +144,7 @@ def train_attrition_model(
     test_months: int = 6,
     calibration_months: int = 6,
     purge_months: int | None = None,
-    train_months: int | None = None,
+    train_months: int | None = 48,
     n_boot: int = 200,
     capacity: int = 50,
 ) -> TrainResult:
