@@ -229,7 +229,7 @@ def join_grants(
     main = (
         grants.filter(pl.col("monthly_amount").fill_null(0) > 0)
         .with_columns(_key=pl.when(pl.col("_running")).then(days).otherwise(10_000_000 - days))
-        .sort(*keys, "_key")
+        .sort(*keys, "_key", "grant_id")
         .group_by(keys)
         .agg(
             subsidy_end_date=pl.col("end_date").first(),

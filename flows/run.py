@@ -34,13 +34,19 @@ def simulate_registry(
     )
 
 
-def load_extract(data: Path, settings: Settings):
-    """Validate an extract (or reuse the cached ingest of the same unchanged files)."""
+def load_extract(data: Path, settings: Settings, as_of: date | None = None):
+    """Validate an extract (or reuse the cached ingest of the same unchanged files).
+
+    Dates that cannot lie in the future (birth, arrival, contributions, life events) are
+    checked against the run date: today, or the list's `as_of` when that is later (a list
+    prepared ahead of its Monday).
+    """
     from features.ingest import ingest_extract
 
     if not data.is_dir():
         raise UsageError(f"{data}: no such extract folder")
-    return ingest_extract(data, settings.work_dir, settings.time_rules())
+    reference = max(date.today(), as_of) if as_of is not None else date.today()
+    return ingest_extract(data, settings.work_dir, settings.time_rules(), reference)
 
 
 def describe_ingest(result) -> str:
@@ -75,7 +81,7 @@ def write_scoring_features(data: Path, as_of: date, out: Path, settings: Setting
     """Build the scoring snapshot for one date and write it for inspection."""
     from features.snapshots import scoring_snapshot
 
-    result = load_extract(data, settings)
+    result = load_extract(data, settings, as_of)
     snap = scoring_snapshot(result.tables, as_of, settings.time_rules())
     write_frame(snap, out)
     return f"{snap.height:,} talents x {snap.width} columns as of {as_of} -> {out}"

@@ -132,7 +132,7 @@ def score_week(
                 "pass --overwrite to replace it"
             )
         model, version = load_model(settings.tracking_uri)  # first: a missing store fails fast
-        extract = tasks.ingest(Path(data), settings)
+        extract = tasks.ingest(Path(data), settings, as_of)
         if county is not None and county not in set(extract.tables["talents"]["county"].unique()):
             raise UsageError(f"--county: no talents in county '{county}'")
         snapshot = tasks.build_scoring_snapshot(extract.tables, as_of, settings)

@@ -20,9 +20,9 @@ def step(fn=None, /, **options):
 
 
 @step
-def ingest(data: Path, settings: Settings):
-    """Validate the extract (cached by content)."""
-    return load_extract(data, settings)
+def ingest(data: Path, settings: Settings, as_of: date | None = None):
+    """Validate the extract (cached by content), dates checked against the run date."""
+    return load_extract(data, settings, as_of)
 
 
 @step

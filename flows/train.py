@@ -72,7 +72,7 @@ def train_model(
 
     as_of = as_of or last_monday()
     settings = Settings.from_env(seed=seed, work_dir=Path(work) if work else None)
-    extract = tasks.ingest(Path(data), settings)
+    extract = tasks.ingest(Path(data), settings, as_of)
     frame = tasks.build_training_snapshots(extract.tables, as_of, settings)
     truth_dir = Path(truth) if truth else Path(data) / "truth"
     oracle = oracle_for(frame, read_truth(truth_dir))
