@@ -1,4 +1,10 @@
-"""The fitted attrition model: one calibrated LightGBM per horizon, monotone across horizons."""
+"""The fitted attrition model: per horizon, LightGBM blended with a logistic regression, calibrated.
+
+Per horizon the raw log-odds are `w * LightGBM + (1 - w) * logistic` (w = `blend_weight`, 0.5),
+mapped to probabilities by an isotonic calibrator fitted on the calibration block, then made
+monotone across horizons. Why a blend (README, models/train.py): out of time the regularised
+trees and the linear model rank about equally well on their own, and their average beats each.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,11 @@ from dataclasses import dataclass, field
 import lightgbm as lgb
 import numpy as np
 import polars as pl
+from scipy.special import expit
 
 from models.calibrate import Calibrator, enforce_monotone
 from models.frame import FeatureSpec, to_matrix
+from models.linear import LinearComponent
 
 
 @dataclass
@@ -21,21 +29,37 @@ class AttritionModel:
     calibrators: dict[int, Calibrator]
     horizons: tuple[int, ...] = (3, 6, 12)
     info: dict[str, str] = field(default_factory=dict)
+    linear: dict[int, LinearComponent] | None = None
+    blend_weight: float = 0.5
 
     @property
     def feature_names(self) -> list[str]:
         """The feature columns the model reads."""
         return self.spec.names
 
+    def _linear(self, horizon: int) -> LinearComponent | None:
+        # Models pickled before the blend existed have no `linear` attribute: trees only.
+        linear = getattr(self, "linear", None)
+        return linear.get(horizon) if linear else None
+
+    def blend_log_odds(self, x: np.ndarray, frame: pl.DataFrame, horizon: int) -> np.ndarray:
+        """Uncalibrated blended log-odds for one horizon (`x` is `to_matrix(frame, spec)`)."""
+        trees = self.boosters[horizon].predict(x, raw_score=True)
+        linear = self._linear(horizon)
+        if linear is None:
+            return trees
+        return self.blend_weight * trees + (1.0 - self.blend_weight) * linear.log_odds(frame)
+
     def raw_scores(self, frame: pl.DataFrame, horizon: int) -> np.ndarray:
-        """Uncalibrated booster probabilities for one horizon."""
-        return self.boosters[horizon].predict(to_matrix(frame, self.spec))
+        """Uncalibrated blended probabilities for one horizon (what the calibrator maps)."""
+        return expit(self.blend_log_odds(to_matrix(frame, self.spec), frame, horizon))
 
     def predict(self, frame: pl.DataFrame) -> pl.DataFrame:
         """p_leave_{h}m columns, row-aligned with `frame`, calibrated and monotone in h."""
         x = to_matrix(frame, self.spec)
         columns = [
-            self.calibrators[h].apply(self.boosters[h].predict(x)) for h in sorted(self.horizons)
+            self.calibrators[h].apply(expit(self.blend_log_odds(x, frame, h)))
+            for h in sorted(self.horizons)
         ]
         probs = enforce_monotone(np.column_stack(columns)) if columns else np.empty((len(x), 0))
         return pl.DataFrame(
@@ -44,8 +68,17 @@ class AttritionModel:
         )
 
     def contributions(self, frame: pl.DataFrame, horizon: int = 6) -> pl.DataFrame:
-        """Per-feature log-odds contributions (LightGBM pred_contrib) plus `bias`, row-aligned."""
+        """Per-feature log-odds contributions plus `bias`, row-aligned; they sum to the blend's log-odds.
+
+        Trees: LightGBM's `pred_contrib` (TreeSHAP); linear half: weight x centred value; each
+        weighted like the blend.
+        """
         contrib = self.boosters[horizon].predict(to_matrix(frame, self.spec), pred_contrib=True)
+        linear = self._linear(horizon)
+        if linear is not None:
+            per_feature, bias = linear.contributions(frame)
+            w = self.blend_weight
+            contrib = w * contrib + (1.0 - w) * np.column_stack([per_feature, bias])
         names = [*self.spec.names, "bias"]
         return pl.DataFrame(
             {name: contrib[:, i] for i, name in enumerate(names)},

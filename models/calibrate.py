@@ -1,4 +1,12 @@
-"""Isotonic calibration on the calibration block, and the monotone fix across horizons."""
+"""Centred isotonic calibration on the calibration block, and the monotone fix across horizons.
+
+Plain isotonic regression maps whole blocks of raw scores to one value, which ties talents the
+model had ranked apart (it cost about 0.001-0.002 of out-of-time AUC at 3 months). Centred
+isotonic regression (Oron & Flournoy 2017) keeps the isotonic fit's values but places each
+block's value at the block's mean score and interpolates linearly between blocks, so the map is
+strictly increasing: it calibrates like isotonic and keeps the model's ranking. Beyond the outer
+block centres the nearest segment's slope is extended, clipped to [0, 1].
+"""
 
 from __future__ import annotations
 
@@ -10,21 +18,38 @@ from sklearn.isotonic import IsotonicRegression
 
 @dataclass(frozen=True)
 class Calibrator:
-    """A fitted isotonic map from raw score to probability, stored as interpolation knots."""
+    """A fitted monotone map from raw score to probability, stored as interpolation knots."""
 
     x: np.ndarray
     y: np.ndarray
 
     def apply(self, raw: np.ndarray) -> np.ndarray:
-        """Calibrated probabilities for raw scores (clipped to the fitted range)."""
-        return np.interp(np.asarray(raw, dtype=np.float64), self.x, self.y)
+        """Calibrated probabilities for raw scores (linear between knots, extended at the ends)."""
+        raw = np.asarray(raw, dtype=np.float64)
+        out = np.interp(raw, self.x, self.y)
+        if len(self.x) >= 2:
+            lo_slope = (self.y[1] - self.y[0]) / (self.x[1] - self.x[0])
+            hi_slope = (self.y[-1] - self.y[-2]) / (self.x[-1] - self.x[-2])
+            out = np.where(raw < self.x[0], self.y[0] + lo_slope * (raw - self.x[0]), out)
+            out = np.where(raw > self.x[-1], self.y[-1] + hi_slope * (raw - self.x[-1]), out)
+        return np.clip(out, 0.0, 1.0)
 
 
 def fit_calibrator(raw: np.ndarray, y: np.ndarray) -> Calibrator:
-    """Fit an isotonic (non-decreasing) map from raw scores to observed frequencies."""
+    """Fit a centred isotonic (strictly increasing) map from raw scores to observed frequencies."""
+    raw = np.asarray(raw, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
     iso = IsotonicRegression(y_min=0.0, y_max=1.0, increasing=True, out_of_bounds="clip")
-    iso.fit(np.asarray(raw, dtype=np.float64), np.asarray(y, dtype=np.float64))
-    return Calibrator(np.asarray(iso.X_thresholds_), np.asarray(iso.y_thresholds_))
+    fitted = iso.fit_transform(raw, y)
+    order = np.argsort(raw, kind="stable")
+    xs, fs = raw[order], fitted[order]
+    # Blocks: runs of equal fitted value (pooled by the isotonic fit).
+    starts = np.flatnonzero(np.r_[True, np.diff(fs) != 0])
+    sizes = np.diff(np.r_[starts, len(fs)])
+    centres = np.add.reduceat(xs, starts) / sizes
+    values = fs[starts]
+    keep = np.r_[True, np.diff(centres) > 0]  # guard against equal centres (float ties)
+    return Calibrator(centres[keep], values[keep])
 
 
 def enforce_monotone(probabilities: np.ndarray) -> np.ndarray:

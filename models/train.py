@@ -1,15 +1,28 @@
-"""Train the attrition model: one LightGBM per horizon (3, 6, 12 months), calibrated, monotone.
+"""Train the attrition model: per horizon (3, 6, 12 months) LightGBM blended with a logistic
+regression, calibrated (centred isotonic), monotone across horizons.
 
 Why per-horizon models with a monotone fix rather than a discrete-time hazard model: a
 hazard model needs the snapshot features to be carried forward over every month ahead
 (one row per talent-month-ahead, twelve times the ~1-2 M snapshot rows on a 2-core
 machine) and its 12-month risk is a product of twelve monthly estimates whose errors
-compound. Each per-horizon model learns its own target directly from the snapshot
-rows, is calibrated on that target (isotonic on a later time block), and is judged on
-exactly the quantity officers read. The price is that three separately fitted curves
-can cross; we remove crossings by construction with a running maximum over horizons
-(p_3m <= p_6m <= p_12m), which only moves the rare rows where they cross and so leaves
-calibration intact (the out-of-time ECE is measured after the fix).
+compound. We tried the cheaper form (one LightGBM over three intervals, 0-3, 3-6 and 6-12
+months, with the subsidy and calendar clocks moved to each interval's start): on seed 0 it
+ranked no better than the per-horizon models (AUC 0.838 / 0.798 / 0.761 vs 0.842 / 0.804 /
+0.766). Each per-horizon model learns its own target directly from the snapshot rows, is
+calibrated on that target on a later time block, and is judged on exactly the quantity
+officers read. Three separately fitted curves can cross; a running maximum over horizons
+(p_3m <= p_6m <= p_12m) removes crossings by construction and only moves the rare rows where
+they cross (the out-of-time ECE is measured after the fix).
+
+Why a blend: out of time, small regularised trees and a logistic regression on the same
+features rank about equally well (the trees alone: AUC minus logistic's, 95% bootstrap
+interval [-0.005, +0.003] at 3 months on seed 0, spanning 0 at every horizon on seeds 0 and 1).
+More tree capacity made it worse (31 leaves: 12-month lift share 0.75), i.e. what the
+registry can tell is mostly additive and drifts over time, where the linear model extrapolates
+better; the trees add thresholds and interactions (the subsidy cliff, closures). Averaging the
+two log-odds (`blend_weight` 0.5, fixed, not tuned) beat each alone on both seeds. The linear
+half is the logistic baseline's own recipe fitted on the same rows (`models.linear`), so the
+comparison to the baseline measures the blend and nothing else.
 
 Splits are by snapshot date only, per horizon because the last fully labelled month
 differs by horizon: train on early snapshots, early-stop and calibrate on the next
@@ -17,24 +30,24 @@ block, and report on the last labelled block, separated from it by a purge of h 
 so that no training or calibration label looks into the test months.
 
 Quality (issue 4), measured on fresh 20k registries (synthetic.simulate, as_of 2026-11-23),
-out-of-time, defaults below (small trees: 7 leaves, min_data_in_leaf 800, feature_fraction
-0.7, lambda_l2 10, max_bin 63, lr 0.08; training on the last 48 snapshot months). share =
-(AUC-0.5)/(oracle AUC-0.5), bar 0.8; ECE bar 0.02; "vs logistic" is the 95% bootstrap interval
-of AUC(model) - AUC(logistic), bar: above 0. Time under heavy shared load on 2 cores.
+out-of-time, defaults below (trees: 7 leaves, min_data_in_leaf 800, feature_fraction 0.7,
+lambda_l2 10, max_bin 63, lr 0.08, training on the last 48 snapshot months). share =
+(AUC-0.5)/(oracle AUC-0.5), bar 0.8; ECE bar 0.02; "vs logistic" is the 95% cluster-bootstrap
+interval (200 resamples of talents) of AUC(model) - AUC(logistic), bar: above 0.
 
-| seed | h | AUC | oracle | share | ECE | vs logistic | vs rule lo | wall / CPU |
-|---|---|---|---|---|---|---|---|---|
-| 0 | 3 | 0.855 | 0.889 | 0.914 | 0.003 | [-0.006, +0.002] | +0.353 | 633 s / 246 s |
-| 0 | 6 | 0.806 | 0.851 | 0.871 | 0.005 | [-0.006, +0.004] | +0.269 | |
-| 0 | 12 | 0.767 | 0.830 | 0.810 | 0.014 | [-0.008, +0.007] | +0.203 | |
-| 1 | 3 | 0.849 | 0.880 | 0.919 | 0.004 | [-0.002, +0.005] | +0.344 | 580 s / 186 s |
-| 1 | 6 | 0.798 | 0.840 | 0.876 | 0.009 | [-0.006, +0.004] | +0.266 | |
-| 1 | 12 | 0.756 | 0.818 | 0.805 | 0.017 | [-0.010, +0.003] | +0.199 | |
+| seed | h | share | ECE | vs logistic | vs rule (lower end) |
+|---|---|---|---|---|---|
+| 0 | 3 | 0.925 | 0.004 | [+0.0003, +0.0042] | +0.356 |
+| 0 | 6 | 0.886 | 0.007 | [+0.0026, +0.0079] | +0.275 |
+| 0 | 12 | 0.827 | 0.013 | [+0.0015, +0.0097] | +0.207 |
+| 1 | 3 | 0.924 | 0.004 | [+0.0011, +0.0049] | +0.348 |
+| 1 | 6 | 0.889 | 0.007 | [+0.0013, +0.0056] | +0.272 |
+| 1 | 12 | 0.831 | 0.011 | [+0.0025, +0.0096] | +0.206 |
 
-Oracle share, ECE and the rule baseline pass on both seeds; the logistic baseline is tied
-(interval spans 0), so that part of the bar is NOT met. The former defaults (31 leaves,
-min_data 200, all history) on seed 0 gave 12m share 0.748, ECE 0.039, logistic ahead by
-[0.016, 0.033], 475 s CPU.
+Every bar holds on both seeds, but the margin over logistic is thin (lower ends 0.0003 to
+0.0026): the blend is better than the linear model beyond the noise, not by much. Training and
+evaluation of seed 0 took 47 s wall / 74 s CPU on a quiet 2-core machine (before the blend,
+which adds three logistic fits of ~1 s).
 """
 
 from __future__ import annotations
@@ -47,9 +60,11 @@ import numpy as np
 import polars as pl
 
 from models.attrition import AttritionModel
+from models.baselines import fit_logistic_baseline
 from models.calibrate import fit_calibrator
-from models.evaluate_run import evaluate_model
+from models.evaluate_run import LOGISTIC_MAX_ROWS, evaluate_model, subsample
 from models.frame import fit_feature_spec, to_matrix
+from models.linear import linear_component
 from models.split import TimeSplit, limit_training_window, select_block, split_by_time
 
 HORIZONS = (3, 6, 12)
@@ -147,6 +162,7 @@ def train_attrition_model(
     train_months: int | None = 48,
     n_boot: int = 200,
     capacity: int = 50,
+    blend_weight: float = 0.5,
 ) -> TrainResult:
     """Fit, calibrate and evaluate out-of-time one model per horizon on labelled monthly snapshots."""
     params = {**LGB_PARAMS, **(lgb_params or {}), "seed": seed, "num_threads": num_threads}
@@ -158,22 +174,31 @@ def train_attrition_model(
     }
     last_train = max(split.train[1] for split in splits.values())
     spec = fit_feature_spec(frame.filter(pl.col("as_of") <= last_train), numeric, categorical)
-    boosters, calibrators = {}, {}
+    boosters, calibrators, linear = {}, {}, {}
     for h in horizons:
         label = f"y_{h}m"
         train = select_block(frame, splits[h], "train")
         calib = select_block(frame, splits[h], "calibration")
         boosters[h] = fit_booster(train, calib, spec, label, params, num_boost_round)
-        raw = boosters[h].predict(to_matrix(calib, spec))
-        calibrators[h] = fit_calibrator(raw, calib.get_column(label).to_numpy())
-    model = AttritionModel(spec, boosters, calibrators, tuple(horizons))
+        if blend_weight < 1.0:
+            rows = subsample(train, LOGISTIC_MAX_ROWS, seed)
+            linear[h] = linear_component(fit_logistic_baseline(rows, spec, label, seed), rows)
+    model = AttritionModel(
+        spec, boosters, {}, tuple(horizons), linear=linear or None, blend_weight=blend_weight
+    )
+    for h in horizons:
+        calib = select_block(frame, splits[h], "calibration")
+        raw = model.raw_scores(calib, h)
+        calibrators[h] = fit_calibrator(raw, calib.get_column(f"y_{h}m").to_numpy())
+    model.calibrators = calibrators
     model.info = {f"best_iteration_{h}m": str(b.best_iteration) for h, b in boosters.items()}
     evaluation = evaluate_model(
         model, frame, splits, oracle=oracle, seed=seed, n_boot=n_boot, capacity=capacity
     )
     run_params = {
         **{k: v for k, v in params.items()},
-        "model_kind": "lightgbm_per_horizon_isotonic_monotone",
+        "model_kind": "lightgbm_logistic_blend_per_horizon_isotonic_monotone",
+        "blend_weight": blend_weight,
         "num_boost_round": num_boost_round,
         "test_months": test_months,
         "calibration_months": calibration_months,

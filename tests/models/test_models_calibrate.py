@@ -17,3 +17,16 @@ def test_isotonic_calibrator_maps_scores_to_observed_rates():
     calibrated = fit_calibrator(raw, y).apply(np.array([0.0, 0.5, 0.9, 2.0]))
     np.testing.assert_allclose(calibrated[1:3], [0.25, 0.81], atol=0.05)
     assert calibrated[0] <= 0.02 and 0.9 <= calibrated[3] <= 1.0
+
+
+def test_centred_isotonic_keeps_the_ranking_it_is_given():
+    rng = np.random.default_rng(1)
+    raw = rng.uniform(0, 1, 5_000)
+    y = (rng.uniform(0, 1, raw.size) < raw).astype(float)
+    calibrator = fit_calibrator(raw, y)
+    grid = np.linspace(0.0, 1.0, 2_001)
+    mapped = calibrator.apply(grid)
+    inside = (grid > calibrator.x[0]) & (grid < calibrator.x[-1])
+    assert (np.diff(mapped[inside]) > 0).all()  # strictly increasing: no talents tied
+    assert calibrator.x.size >= 5 and (np.diff(calibrator.y) > 0).all()
+    assert ((mapped >= 0) & (mapped <= 1)).all()

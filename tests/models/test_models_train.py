@@ -72,3 +72,16 @@ def test_contributions_sum_to_the_raw_log_odds_and_unseen_levels_are_missing(toy
     )
     missing = result.model.contributions(rows.with_columns(pl.lit(None).alias("county")), 6)
     assert_frame_equal(contrib, missing)
+
+
+def test_linear_half_is_the_logistic_fit_and_its_contributions_are_exact(toy):
+    frame, _, result = toy
+    rows = frame.head(300)
+    linear = result.model.linear[6]
+    log_odds = linear.log_odds(rows)
+    p = linear.baseline.predict(rows)
+    np.testing.assert_allclose(1 / (1 + np.exp(-log_odds)), p, atol=1e-9)
+    per_feature, bias = linear.contributions(rows)
+    assert per_feature.shape == (rows.height, len(result.model.spec.names))
+    np.testing.assert_allclose(per_feature.sum(axis=1) + bias, log_odds, atol=1e-9)
+    assert np.abs(per_feature).max() > 0.01  # the signal features move the log-odds
