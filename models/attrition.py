@@ -42,23 +42,24 @@ class AttritionModel:
         linear = getattr(self, "linear", None)
         return linear.get(horizon) if linear else None
 
-    def blend_log_odds(self, x: np.ndarray, frame: pl.DataFrame, horizon: int) -> np.ndarray:
-        """Uncalibrated blended log-odds for one horizon (`x` is `to_matrix(frame, spec)`)."""
+    def blend_log_odds(self, x: np.ndarray, horizon: int) -> np.ndarray:
+        """Uncalibrated blended log-odds for one horizon of a `to_matrix` matrix."""
         trees = self.boosters[horizon].predict(x, raw_score=True)
         linear = self._linear(horizon)
         if linear is None:
             return trees
-        return self.blend_weight * trees + (1.0 - self.blend_weight) * linear.log_odds(frame)
+        w = self.blend_weight
+        return w * trees + (1.0 - w) * linear.log_odds_from_matrix(x)
 
     def raw_scores(self, frame: pl.DataFrame, horizon: int) -> np.ndarray:
         """Uncalibrated blended probabilities for one horizon (what the calibrator maps)."""
-        return expit(self.blend_log_odds(to_matrix(frame, self.spec), frame, horizon))
+        return expit(self.blend_log_odds(to_matrix(frame, self.spec), horizon))
 
     def predict(self, frame: pl.DataFrame) -> pl.DataFrame:
         """p_leave_{h}m columns, row-aligned with `frame`, calibrated and monotone in h."""
         x = to_matrix(frame, self.spec)
         columns = [
-            self.calibrators[h].apply(expit(self.blend_log_odds(x, frame, h)))
+            self.calibrators[h].apply(expit(self.blend_log_odds(x, h)))
             for h in sorted(self.horizons)
         ]
         probs = enforce_monotone(np.column_stack(columns)) if columns else np.empty((len(x), 0))
@@ -73,10 +74,11 @@ class AttritionModel:
         Trees: LightGBM's `pred_contrib` (TreeSHAP); linear half: weight x centred value; each
         weighted like the blend.
         """
-        contrib = self.boosters[horizon].predict(to_matrix(frame, self.spec), pred_contrib=True)
+        x = to_matrix(frame, self.spec)
+        contrib = self.boosters[horizon].predict(x, pred_contrib=True)
         linear = self._linear(horizon)
         if linear is not None:
-            per_feature, bias = linear.contributions(frame)
+            per_feature, bias = linear.contributions_from_matrix(x)
             w = self.blend_weight
             contrib = w * contrib + (1.0 - w) * np.column_stack([per_feature, bias])
         names = [*self.spec.names, "bias"]
