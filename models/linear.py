@@ -84,16 +84,18 @@ def linear_component(baseline: LogisticBaseline, train: pl.DataFrame) -> LinearC
     spec = baseline.spec
     n_num = len(spec.numeric)
     transform = baseline.pipeline[0]
-    imputer, scaler = (
-        transform.named_transformers_["num"][0],
-        transform.named_transformers_["num"][1],
-    )
-    onehot = transform.named_transformers_["cat"]
     coef = np.asarray(baseline.pipeline[-1].coef_[0], dtype=np.float64)
-    median = np.asarray(imputer.statistics_, dtype=np.float64)
-    kept = [j for j in range(n_num) if not np.isnan(median[j])]  # the imputer drops all-missing
-    flagged = [] if imputer.indicator_ is None else [int(j) for j in imputer.indicator_.features_]
-    expected = len(kept) + len(flagged) + sum(len(levels) for levels in onehot.categories_)
+    # A transformer with no columns is left unfitted by the ColumnTransformer.
+    median, kept, flagged, scaler = np.zeros(0), [], [], None
+    if n_num:
+        imputer = transform.named_transformers_["num"].steps[0][1]
+        scaler = transform.named_transformers_["num"].steps[1][1]
+        median = np.asarray(imputer.statistics_, dtype=np.float64)
+        kept = [j for j in range(n_num) if not np.isnan(median[j])]  # all-missing are dropped
+        if imputer.indicator_ is not None:
+            flagged = [int(j) for j in imputer.indicator_.features_]
+    categories = transform.named_transformers_["cat"].categories_ if spec.categorical else []
+    expected = len(kept) + len(flagged) + sum(len(levels) for levels in categories)
     if expected != len(coef):
         raise ValueError(f"logistic pipeline: {len(coef)} weights for {expected} columns")
     mean, scale, weight = np.zeros(n_num), np.ones(n_num), np.zeros(n_num)
@@ -106,10 +108,10 @@ def linear_component(baseline: LogisticBaseline, train: pl.DataFrame) -> LinearC
     }  # fmt: skip
     offset = len(kept) + len(flagged)
     levels, level_weight = [], []
-    for categories in onehot.categories_:
-        levels.append(np.asarray(categories, dtype=np.float64))
-        level_weight.append(coef[offset : offset + len(categories)])
-        offset += len(categories)
+    for seen in categories:
+        levels.append(np.asarray(seen, dtype=np.float64))
+        level_weight.append(coef[offset : offset + len(seen)])
+        offset += len(seen)
     component = LinearComponent(
         spec, baseline, median, mean, scale, weight, indicator, levels, level_weight,
         np.zeros(len(spec.categorical)), float(baseline.pipeline[-1].intercept_[0]),
