@@ -18,6 +18,7 @@ from features.timeline import (
     known_contributions,
     last_known_month,
     last_known_month_expr,
+    latest_pay_state,
     month_index,
     month_start,
     pay_timeline,
@@ -28,8 +29,33 @@ FLEXIBLE = "flexible_expert"
 
 
 def scoring_snapshot(tables: dict[str, pl.DataFrame], as_of: date, rules=None) -> pl.DataFrame:
-    """The talents present at `as_of`, with every feature as known at `as_of`."""
-    return build_snapshots(tables, [as_of], rules)
+    """The talents present at `as_of`, with every feature as known at `as_of`.
+
+    The same rows and values as `build_snapshots(tables, [as_of])`, built for one date: one
+    ordered pass over the known contributions gives each talent's state at the last known
+    month (`latest_pay_state`) instead of the full timeline and its as-of joins, and the
+    employer and county context read only the months they look back on.
+    """
+    r = read_rules(rules)
+    k = last_known_month(as_of, r)
+    talents = tables["talents"]
+    flexible = talents.filter(pl.col("program") == FLEXIBLE).get_column("talent_id")
+    state, recent = latest_pay_state(
+        tables["social_insurance"].lazy(), k, r.gap_months, since=k - CONTEXT_MONTHS - r.gap_months
+    )
+    recent = recent.filter(~pl.col("talent_id").is_in(flexible.implode())).collect().lazy()
+    confirmed = pl.col("_first_departure") + r.gap_months - 1
+    grid = (
+        talents.lazy()
+        .filter((pl.col("program") != FLEXIBLE) & (pl.col("arrival_date") < as_of))
+        .join(state, on="talent_id", how="inner")
+        .filter(confirmed.is_null() | (confirmed > k))
+        .drop("_first_departure")
+        .with_columns(as_of=pl.lit(as_of, dtype=pl.Date), _k=pl.lit(k, dtype=pl.Int32))
+        .collect()
+        .lazy()
+    )
+    return finish_snapshots(grid, recent, tables, k)
 
 
 def training_snapshots(
@@ -64,7 +90,22 @@ def build_snapshots(tables: dict[str, pl.DataFrame], dates: list[date], rules=No
     timeline = pay_timeline(known_contributions(si, k_max or 0), r.gap_months).collect().lazy()
     grid = join_pay_state(present_talents(talents.lazy(), timeline, dates, k_max or 0, r), timeline)
     # Materialise the population once: every context join below reads it.
-    grid = grid.collect().lazy()
+    return finish_snapshots(grid.collect().lazy(), timeline, tables, k_max or 0)
+
+
+# The context features look back at most this many known months (county departures, 12).
+CONTEXT_MONTHS = 12
+
+
+def finish_snapshots(
+    grid: pl.LazyFrame, timeline: pl.LazyFrame, tables: dict[str, pl.DataFrame], k_max: int
+) -> pl.DataFrame:
+    """Add the employer, county, grant and event context to the population and select the features.
+
+    `timeline` needs the pay timeline's rows only from CONTEXT_MONTHS + gap months before the
+    earliest snapshot's last known month.
+    """
+    talents = tables["talents"]
     employers = (
         tables["employers"]
         .lazy()
@@ -78,8 +119,8 @@ def build_snapshots(tables: dict[str, pl.DataFrame], dates: list[date], rules=No
     # Each context step is collected: one combined plan ran several times slower (polars 2.1).
     steps = [
         lambda g: g.join(employers, on="employer_id", how="left"),
-        lambda g: join_employer_context(g, timeline, k_max or 0),
-        lambda g: join_county_context(g, timeline, talents.lazy(), k_max or 0),
+        lambda g: join_employer_context(g, timeline, k_max),
+        lambda g: join_county_context(g, timeline, talents.lazy(), k_max),
         lambda g: join_grants(g, tables["subsidies"].lazy(), tables["policies"].lazy()),
         lambda g: join_events(g, tables["life_events"].lazy(), EVENTS),
     ]

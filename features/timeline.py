@@ -137,6 +137,93 @@ def pay_timeline(contributions: pl.LazyFrame, gap_months: int) -> pl.LazyFrame:
     )
 
 
+_MONTHS_PER_RUN = 1 << 20  # month indices stay below this (year 87381)
+
+
+def latest_pay_state(
+    social_insurance: pl.LazyFrame, last_month: int, gap_months: int, since: int
+) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """Each talent's contribution state at `last_month`, and the timeline rows from month `since`.
+
+    For one snapshot date this replaces `pay_timeline` + `join_pay_state`: one ordered pass
+    over the known contributions, then one group-by on the (sorted) talent. The state has one
+    row per talent who paid by `last_month`, with the columns `join_pay_state` adds (counts as
+    of 12 and 24 months back are 0 rather than null where nothing was paid by then; the
+    features fill those nulls with 0) and `_first_departure` (as `first_departures`). The
+    recent rows carry the columns `departures` and the context joins read.
+    """
+    k = last_month
+    rows = in_talent_month_order(
+        known_contributions(social_insurance, k)
+        .select("talent_id", "_m", "employer_id", "contribution_base")
+        .collect()
+    )
+    same_prev = pl.col("talent_id") == pl.col("talent_id").shift(1)
+    same_next = pl.col("talent_id") == pl.col("talent_id").shift(-1)
+    change = (same_prev & (pl.col("employer_id") != pl.col("employer_id").shift(1))).fill_null(
+        False
+    )
+    following = pl.when(same_next).then(pl.col("_m").shift(-1))
+    departs = following.is_null() | (following - pl.col("_m") > gap_months)
+    run = (~same_prev).fill_null(True).cum_sum().cast(pl.Int64)  # the talent's ordinal
+    rows = rows.with_columns(
+        _change=change, _departs=departs, _key=run * _MONTHS_PER_RUN + pl.col("_m")
+    ).with_columns(_confirmed=pl.when("_departs").then(pl.col("_m") + gap_months))
+    m, changed = pl.col("_m"), pl.col("_change")
+    before_12, before_24 = m <= k - 12, m <= k - 24
+    # Rows of a talent are consecutive and in month order: last() is the latest month.
+    state = (
+        rows.lazy()
+        .group_by("talent_id", maintain_order=True)
+        .agg(
+            employer_id=pl.col("employer_id").last(),
+            contribution_base=pl.col("contribution_base").last(),
+            _changes_cum=changed.sum().cast(pl.Int32),
+            _paid_cum=pl.len().cast(pl.Int32),
+            _last_change=pl.when(changed).then(m).max(),
+            _last_paid=m.last(),
+            _changes_cum_12=(changed & before_12).sum().cast(pl.Int32),
+            _paid_cum_12=before_12.sum().cast(pl.Int32),
+            _changes_cum_24=(changed & before_24).sum().cast(pl.Int32),
+            _first_departure=pl.when(pl.col("_departs") & (pl.col("_confirmed") <= k))
+            .then(m + 1)
+            .min(),
+            _key=pl.col("_key").first(),
+        )
+        .collect()
+    )
+    # Base 12 months before the last paid month: the talent's latest row at or before it,
+    # found by binary search in the (talent ordinal, month) keys, which rise down the rows.
+    keys = rows.get_column("_key")
+    first_key = state.get_column("_key")
+    target = first_key - first_key % _MONTHS_PER_RUN + state.get_column("_last_paid") - 12
+    found = (keys.search_sorted(target, side="right").cast(pl.Int64) - 1).clip(lower_bound=0)
+    at = keys.gather(found)
+    own = (at <= target) & (at >= first_key)  # else the talent paid nothing that early
+    base = rows.get_column("contribution_base").gather(found)
+    base_12m_ago = pl.select(pl.when(own).then(base)).to_series()
+    state = state.drop("_key").with_columns(_base_12m_ago=base_12m_ago)
+    recent = (
+        rows.lazy()
+        .filter(m >= since)
+        .select("talent_id", "employer_id", "_m", "_departs", "_confirmed")
+    )
+    return state.lazy(), recent
+
+
+def in_talent_month_order(rows: pl.DataFrame) -> pl.DataFrame:
+    """Rows sorted by talent_id then `_m`, talent_id flagged sorted; an ordered table is only checked.
+
+    Extracts usually arrive in this order, and checking it costs a fraction of sorting; the
+    flag lets group-bys on talent_id take polars' sorted fast path.
+    """
+    talent, month = pl.col("talent_id"), pl.col("_m")
+    months_rise = (talent != talent.shift(1)) | (month > month.shift(1))
+    if rows.get_column("talent_id").is_sorted() and rows.select(months_rise.all()).item():
+        return rows.with_columns(talent.set_sorted())
+    return rows.sort("talent_id", "_m")
+
+
 def departures(timeline: pl.LazyFrame, last_month: int) -> pl.LazyFrame:
     """Every departure confirmed by `last_month`: talent, employer left, month and confirmation."""
     return timeline.filter(pl.col("_departs") & (pl.col("_confirmed") <= last_month)).select(
