@@ -153,19 +153,19 @@ def latest_pay_state(
     recent rows carry the columns `departures` and the context joins read.
     """
     k = last_month
-    rows = in_talent_month_order(
-        known_contributions(social_insurance, k)
-        .select("talent_id", "_m", "employer_id", "contribution_base")
+    known = (
+        social_insurance.filter(pl.col("month") < month_start(k + 1))
+        .select("talent_id", "month", "employer_id", "contribution_base")
         .collect()
     )
-    same_prev = pl.col("talent_id") == pl.col("talent_id").shift(1)
-    same_next = pl.col("talent_id") == pl.col("talent_id").shift(-1)
-    change = (same_prev & (pl.col("employer_id") != pl.col("employer_id").shift(1))).fill_null(
-        False
+    rows = in_talent_month_order(
+        known.with_columns(_m=month_indices(known.get_column("month"))).drop("month")
     )
-    following = pl.when(same_next).then(pl.col("_m").shift(-1))
+    new, employer = pl.col("_new"), pl.col("employer_id")  # _new: the talent's first row
+    change = ~new & (employer != employer.shift(1)).fill_null(False)
+    following = pl.when(~new.shift(-1).fill_null(True)).then(pl.col("_m").shift(-1))
     departs = following.is_null() | (following - pl.col("_m") > gap_months)
-    run = (~same_prev).fill_null(True).cum_sum().cast(pl.Int64)  # the talent's ordinal
+    run = new.cum_sum().cast(pl.Int64)  # the talent's ordinal
     rows = rows.with_columns(
         _change=change, _departs=departs, _key=run * _MONTHS_PER_RUN + pl.col("_m")
     ).with_columns(_confirmed=pl.when("_departs").then(pl.col("_m") + gap_months))
@@ -212,16 +212,32 @@ def latest_pay_state(
 
 
 def in_talent_month_order(rows: pl.DataFrame) -> pl.DataFrame:
-    """Rows sorted by talent_id then `_m`, talent_id flagged sorted; an ordered table is only checked.
+    """Rows sorted by talent_id then `_m`, talent_id flagged sorted, `_new` marking each talent's first row.
 
     Extracts usually arrive in this order, and checking it costs a fraction of sorting; the
     flag lets group-bys on talent_id take polars' sorted fast path.
     """
     talent, month = pl.col("talent_id"), pl.col("_m")
-    months_rise = (talent != talent.shift(1)) | (month > month.shift(1))
-    if rows.get_column("talent_id").is_sorted() and rows.select(months_rise.all()).item():
-        return rows.with_columns(talent.set_sorted())
-    return rows.sort("talent_id", "_m")
+    new = (talent != talent.shift(1)).fill_null(True)
+    if rows.get_column("talent_id").is_sorted():
+        rows = rows.with_columns(_new=new)
+        if rows.select((pl.col("_new") | (month > month.shift(1))).all()).item():
+            return rows.with_columns(talent.set_sorted())
+    return rows.sort("talent_id", "_m").with_columns(_new=new)
+
+
+def month_indices(days: pl.Series) -> pl.Series:
+    """`month_index_expr` of a Date series, found by binary search among the month starts.
+
+    Several times faster than taking each date's year and month on tens of millions of rows.
+    """
+    lo, hi = days.min(), days.max()
+    if lo is None or days.null_count():
+        return days.to_frame().select(month_index_expr(days.name)).to_series()
+    first = month_index(lo)
+    starts = pl.Series([month_start(i) for i in range(first, month_index(hi) + 1)], dtype=pl.Date)
+    found = starts.search_sorted(days, side="right").cast(pl.Int32) - 1 + first
+    return found.alias(days.name)
 
 
 def departures(timeline: pl.LazyFrame, last_month: int) -> pl.LazyFrame:

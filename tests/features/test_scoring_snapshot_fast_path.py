@@ -12,6 +12,7 @@ import synthetic
 from features.contract import TimeRules
 from features.ingest import ingest_extract
 from features.snapshots import build_snapshots, scoring_snapshot
+from features.timeline import month_index_expr, month_indices
 
 
 @pytest.fixture(scope="module")
@@ -57,3 +58,21 @@ def test_base_growth_is_null_when_nothing_was_paid_twelve_months_before(tables):
     assert row.height == 1
     assert_frame_equal(row, expected)
     assert row["base_growth_12m"].is_null().all()
+
+
+def test_month_indices_by_search_equal_year_times_twelve_plus_month():
+    days = pl.Series(
+        "month",
+        [
+            date(2016, 1, 1),
+            date(2019, 12, 31),
+            date(2020, 2, 29),
+            date(2016, 1, 31),
+            date(2030, 7, 1),
+        ],
+    )
+    expected = days.to_frame().select(month_index_expr("month")).to_series()
+    assert month_indices(days).to_list() == expected.to_list()
+    assert month_indices(days.clear()).len() == 0
+    with_null = pl.Series("month", [date(2020, 5, 17), None], dtype=pl.Date)
+    assert month_indices(with_null).to_list() == [2020 * 12 + 4, None]
