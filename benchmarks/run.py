@@ -36,6 +36,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--train-max", type=int, default=200_000, help="skip training above this size"
     )
+    parser.add_argument(
+        "--champion",
+        default=None,
+        metavar="URI",
+        help="MLflow store whose champion scores the sizes not trained in this run\n"
+        "(e.g. --train-max 0 --champion sqlite:////tmp/bench/n20000/mlruns/mlflow.db\n"
+        "re-measures the scoring steps alone; never write such a run over results.md)",
+    )
     parser.add_argument("--orchestration-size", type=int, default=200_000)
     parser.add_argument(
         "--reps", type=int, default=2, help="plain/flow pairs per orchestration mode"
@@ -74,7 +82,8 @@ class Bench:
         self.env = child_env(args.root)
         self.measured: list[Measured] = []
         self.skipped: list[tuple[int, str, str]] = []
-        self.tracking_uri: str | None = None  # the newest trained champion's store
+        # The newest trained champion's store (or the one given to score with).
+        self.tracking_uri: str | None = args.champion
 
     def step(self, step: str, n: int, env: dict[str, str] | None = None, **extra) -> Measured:
         """Run one step for size n in its own process and print its line."""
@@ -129,6 +138,8 @@ class Bench:
         """Which trained model a size without its own training is scored with."""
         if self.tracking_uri is None:
             return "no model (none trained in this run)"
+        if self.tracking_uri == self.args.champion:
+            return f"champion of {self.tracking_uri} (--champion)"
         return "champion trained at " + self.tracking_uri.split("/n")[-1].split("/")[0] + " talents"
 
     def skip(self, n: int, steps, why: str) -> None:
