@@ -43,7 +43,16 @@ def scoring_snapshot(tables: dict[str, pl.DataFrame], as_of: date, rules=None) -
     state, recent = latest_pay_state(
         tables["social_insurance"].lazy(), k, r.gap_months, since=k - CONTEXT_MONTHS - r.gap_months
     )
-    recent = recent.filter(~pl.col("talent_id").is_in(flexible.implode())).collect().lazy()
+    # Only what the context reads: paying rows now and 6 months ago (employer headcounts) and
+    # departures confirmed in the last CONTEXT_MONTHS known months; flexible experts never count.
+    m, confirmed_at = pl.col("_m"), pl.col("_confirmed")
+    counted = pl.col("_departs") & confirmed_at.is_between(k - CONTEXT_MONTHS + 1, k)
+    recent = (
+        recent.filter((m == k) | (m == k - 6) | counted)
+        .filter(~pl.col("talent_id").is_in(flexible.implode()))
+        .collect()
+        .lazy()
+    )
     confirmed = pl.col("_first_departure") + r.gap_months - 1
     grid = (
         talents.lazy()
