@@ -4,7 +4,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from models.toy import TOY_CATEGORICAL, TOY_NUMERIC, simulate_toy_snapshots
-from models.train import train_attrition_model
+from models.train import cap_rows, train_attrition_model
 
 # The defaults' leaves of >= 800 rows are sized for 20k+ registries, not a 700-talent toy.
 TINY = {"min_data_in_leaf": 50}
@@ -85,3 +85,14 @@ def test_linear_half_is_the_logistic_fit_and_its_contributions_are_exact(toy):
     assert per_feature.shape == (rows.height, len(result.model.spec.names))
     np.testing.assert_allclose(per_feature.sum(axis=1) + bias, log_odds, atol=1e-9)
     assert np.abs(per_feature).max() > 0.01  # the signal features move the log-odds
+
+
+def test_cap_rows_draws_a_seeded_ordered_subset_and_leaves_small_blocks_alone():
+    frame = pl.DataFrame({"i": np.arange(1000)})
+    capped = cap_rows(frame, 100, seed=3)
+    assert capped.height == 100
+    assert capped["i"].is_sorted() and capped["i"].n_unique() == 100
+    assert_frame_equal(capped, cap_rows(frame, 100, seed=3))
+    assert not capped.equals(cap_rows(frame, 100, seed=4))
+    assert cap_rows(frame, None, seed=3) is frame
+    assert cap_rows(frame, 1000, seed=3) is frame
