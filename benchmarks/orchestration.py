@@ -23,7 +23,7 @@ def score_week_plain(data: Path, out: Path, as_of, settings) -> Path:
     from flows.score import load_model, publish, rank_and_explain
 
     with exclusive_output(out):
-        extract = tasks.ingest.fn(data, settings)
+        extract = tasks.ingest.fn(data, settings, as_of)
         snapshot = tasks.build_scoring_snapshot.fn(extract.tables, as_of, settings)
         model, version = load_model.fn(settings.tracking_uri)
         risk_list = rank_and_explain.fn(snapshot, model, version, "zh")

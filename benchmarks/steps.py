@@ -73,7 +73,11 @@ def step_ingest(args: argparse.Namespace, figures: dict) -> None:
 
     settings = settings_for(args)
     with timed(figures, "step"):
-        result = ingest_extract(args.root / "extract", settings.work_dir, settings.time_rules())
+        # The run date the later steps' load_extract checks against: their cache hit.
+        reference = max(date.today(), args.as_of)
+        result = ingest_extract(
+            args.root / "extract", settings.work_dir, settings.time_rules(), reference
+        )
     figures["quarantined"] = result.quarantine.height
     figures["accepted"] = {name: frame.height for name, frame in result.tables.items()}
 
@@ -85,7 +89,7 @@ def step_training_snapshots(args: argparse.Namespace, figures: dict) -> None:
 
     settings = settings_for(args)
     with timed(figures, "read"):
-        tables = load_extract(args.root / "extract", settings).tables
+        tables = load_extract(args.root / "extract", settings, args.as_of).tables
     with timed(figures, "step"):
         frame = training_snapshots(tables, args.as_of, settings.time_rules())
     figures["rows"] = frame.height
@@ -125,7 +129,7 @@ def step_scoring_snapshot(args: argparse.Namespace, figures: dict) -> None:
 
     settings = settings_for(args)
     with timed(figures, "read"):
-        extract = load_extract(args.root / "extract", settings)
+        extract = load_extract(args.root / "extract", settings, args.as_of)
     with timed(figures, "step"):
         snapshot = scoring_snapshot(extract.tables, args.as_of, settings.time_rules())
     figures["rows"] = snapshot.height
@@ -146,7 +150,7 @@ def step_score(args: argparse.Namespace, figures: dict) -> None:
     settings = settings_for(args)
     out = args.root / "out"
     with timed(figures, "read"):
-        extract = load_extract(args.root / "extract", settings)
+        extract = load_extract(args.root / "extract", settings, args.as_of)
     with timed(figures, "model_load"):
         model, version = load_model.fn(settings.tracking_uri)
     with timed(figures, "step"):

@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -94,3 +95,25 @@ def test_a_fresh_process_loads_the_champion_as_pyfunc(store, tmp_path):
     got = json.loads(out.stdout.strip().splitlines()[-1])
     assert got["columns"] == ["p_leave_3m", "p_leave_6m", "p_leave_12m"]
     np.testing.assert_allclose(got["data"], good.model.predict(rows).to_numpy())
+
+
+@pytest.mark.slow
+def test_mlflow_models_predict_cli_scores_a_sample_with_the_local_env(store, tmp_path):
+    uri, frame, good, _, _ = store
+    rows = frame.head(5).select(*TOY_NUMERIC, *TOY_CATEGORICAL)
+    sample = {"dataframe_split": {"columns": rows.columns, "data": rows.rows()}}
+    (tmp_path / "sample.json").write_text(json.dumps(sample))
+    command = [
+        str(Path(sys.executable).with_name("mlflow")), "models", "predict",
+        "-m", "models:/talent-attrition@champion", "-i", "sample.json", "-t", "json",
+        "-o", "predictions.json", "--env-manager", "local",
+    ]  # fmt: skip
+    env = {**os.environ, "MLFLOW_TRACKING_URI": uri}
+    out = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert out.returncode == 0, out.stderr[-2000:]
+    got = json.loads((tmp_path / "predictions.json").read_text())["predictions"]
+    assert [sorted(row) for row in got] == [sorted(["p_leave_3m", "p_leave_6m", "p_leave_12m"])] * 5
+    expected = good.model.predict(rows)
+    np.testing.assert_allclose(
+        [[row[c] for c in expected.columns] for row in got], expected.to_numpy(), rtol=1e-6
+    )
