@@ -4,8 +4,12 @@ Plain isotonic regression maps whole blocks of raw scores to one value, which ti
 model had ranked apart (it cost about 0.001-0.002 of out-of-time AUC at 3 months). Centred
 isotonic regression (Oron & Flournoy 2017) keeps the isotonic fit's values but places each
 block's value at the block's mean score and interpolates linearly between blocks, so the map is
-strictly increasing: it calibrates like isotonic and keeps the model's ranking. Beyond the outer
-block centres the nearest segment's slope is extended, clipped to [0, 1].
+strictly increasing: it calibrates like isotonic and keeps the model's ranking.
+
+No talent is ever certain to leave or to stay: an outer block whose talents all left (or all
+stayed) reads (k + 1/2) / (n + 1) (40 leavers of 40: 0.988, not 1), and beyond the
+outer block centres the end segments continue as straight lines in log-odds, towards 0 or 1
+without reaching them, so the highest raw scores stay ranked apart instead of tying at 1.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import expit, logit
 from sklearn.isotonic import IsotonicRegression
 
 
@@ -28,10 +33,14 @@ class Calibrator:
         raw = np.asarray(raw, dtype=np.float64)
         out = np.interp(raw, self.x, self.y)
         if len(self.x) >= 2:
-            lo_slope = (self.y[1] - self.y[0]) / (self.x[1] - self.x[0])
-            hi_slope = (self.y[-1] - self.y[-2]) / (self.x[-1] - self.x[-2])
-            out = np.where(raw < self.x[0], self.y[0] + lo_slope * (raw - self.x[0]), out)
-            out = np.where(raw > self.x[-1], self.y[-1] + hi_slope * (raw - self.x[-1]), out)
+            # Tails: the end segments continued as straight lines in log-odds, so the map stays
+            # strictly increasing beyond the outer knots and never reaches 0 or 1.
+            z = logit(self.y)
+            lo_slope = (z[1] - z[0]) / (self.x[1] - self.x[0])
+            hi_slope = (z[-1] - z[-2]) / (self.x[-1] - self.x[-2])
+            below = expit(z[0] + lo_slope * (raw - self.x[0]))
+            above = expit(z[-1] + hi_slope * (raw - self.x[-1]))
+            out = np.where(raw < self.x[0], below, np.where(raw > self.x[-1], above, out))
         return np.clip(out, 0.0, 1.0)
 
 
@@ -47,7 +56,12 @@ def fit_calibrator(raw: np.ndarray, y: np.ndarray) -> Calibrator:
     starts = np.flatnonzero(np.r_[True, np.diff(fs) != 0])
     sizes = np.diff(np.r_[starts, len(fs)])
     centres = np.add.reduceat(xs, starts) / sizes
-    values = fs[starts]
+    values = fs[starts].copy()
+    # An outer block of all leavers (or none): (k + 1/2) / (n + 1), kept inside its neighbour.
+    if values.size >= 2 and values[-1] == 1.0:
+        values[-1] = max((sizes[-1] + 0.5) / (sizes[-1] + 1.0), (values[-2] + 1.0) / 2)
+    if values.size >= 2 and values[0] == 0.0:
+        values[0] = min(0.5 / (sizes[0] + 1.0), values[1] / 2)
     keep = np.r_[True, np.diff(centres) > 0]  # guard against equal centres (float ties)
     return Calibrator(centres[keep], values[keep])
 

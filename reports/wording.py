@@ -49,6 +49,15 @@ def _fallback(feature: str, lang: str, doc: str | None, dtype: pl.DataType | Non
     else:
         text = value.cast(pl.String)
     text = text.fill_null("—" if lang == "zh" else "none")
+    if doc and feature.startswith("x_"):
+        # The city's own attribute: no sentence of ours, so say which way this value pushes
+        # (reasons are the largest positive contributions: the value raises the risk).
+        template = (
+            "{}为{},这一取值使离开风险升高"
+            if lang == "zh"
+            else "{} is {}, a value that raises the risk"
+        )
+        return pl.format(template, pl.lit(doc), text)
     if doc:
         return pl.format("{}:{}" if lang == "zh" else "{}: {}", pl.lit(doc), text)
     template = "其他登记信息(取值{})" if lang == "zh" else "another recorded attribute (value {})"

@@ -30,3 +30,13 @@ def test_centred_isotonic_keeps_the_ranking_it_is_given():
     assert (np.diff(mapped[inside]) > 0).all()  # strictly increasing: no talents tied
     assert calibrator.x.size >= 5 and (np.diff(calibrator.y) > 0).all()
     assert ((mapped >= 0) & (mapped <= 1)).all()
+
+
+def test_no_probability_is_certain_and_the_tails_keep_the_ranking():
+    raw = np.r_[np.linspace(0.0, 0.5, 400), np.linspace(0.6, 1.0, 40)]
+    y = np.r_[np.zeros(400), np.ones(40)]  # every top score left, no low score did
+    calibrator = fit_calibrator(raw, y)
+    assert calibrator.y[-1] == (40 + 0.5) / (40 + 1) and calibrator.y[0] == 0.5 / 401
+    tails = calibrator.apply(np.array([0.0, 0.01, 0.1, 0.9, 0.99, 1.0]))
+    assert ((tails > 0) & (tails < 1)).all()
+    assert (np.diff(tails) > 0).all()  # beyond the end knots, still strictly increasing

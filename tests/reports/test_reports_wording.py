@@ -178,8 +178,13 @@ def test_unknown_feature_uses_its_doc_never_its_name():
         word_reason("x_survey_score", "zh", {"x_survey_score": "满意度调查得分"}, pl.Float64)
     )
     without = frame.select(word_reason("x_survey_score", "en", None, pl.Float64))
-    assert with_doc["reason"].item() == "满意度调查得分:3.25"
+    assert with_doc["reason"].item() == "满意度调查得分为3.25,这一取值使离开风险升高"
     assert "x_survey_score" not in without["reason"].item()
+    assert without["reason"].item() == "another recorded attribute (value 3.25)"
+    other = pl.DataFrame({"new_feature": [4]}).select(
+        word_reason("new_feature", "en", {"new_feature": "a new measure"}, pl.Int64)
+    )
+    assert other["reason"].item() == "a new measure: 4"
 
 
 def test_months_since_an_event_speaks_for_the_event():
@@ -194,4 +199,4 @@ def test_unknown_whole_numbers_read_without_decimals():
             "x_survey_intent_to_stay", "zh", {"x_survey_intent_to_stay": "留任意愿"}, pl.Float64
         )
     )
-    assert text["reason"].item() == "留任意愿:2"
+    assert text["reason"].item() == "留任意愿为2,这一取值使离开风险升高"
