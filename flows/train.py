@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import warnings
 from datetime import date
 from pathlib import Path
 
@@ -46,16 +48,27 @@ def fit(frame: pl.DataFrame, oracle: pl.DataFrame | None, seed: int):
 def log_and_promote(result, settings: Settings, data_info: dict):
     """Log the run to MLflow, register the model, and move `champion` if it passes the gate."""
     from flows.git import current_commit
-    from models.registry import log_training_run, promote_if_better
 
-    run_id = log_training_run(
-        result,
-        {"seed": settings.seed},
-        data_info,
-        settings.tracking_uri,
-        git_commit=current_commit(),
-    )
-    return run_id, promote_if_better(result, run_id, settings.tracking_uri)
+    # MLflow's own chatter (database set-up, pyfunc advice, pickling and pip notices) is for
+    # MLflow's developers, not for whoever runs `retention train`: errors only, warnings dropped.
+    # (MLflow sets its loggers' level when imported: import first, then quiet.)
+    with warnings.catch_warnings(record=True):
+        from models.registry import log_training_run, promote_if_better
+    mlflow_log = logging.getLogger("mlflow")
+    level = mlflow_log.level
+    mlflow_log.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings(record=True):
+            run_id = log_training_run(
+                result,
+                {"seed": settings.seed},
+                data_info,
+                settings.tracking_uri,
+                git_commit=current_commit(),
+            )
+        return run_id, promote_if_better(result, run_id, settings.tracking_uri)
+    finally:
+        mlflow_log.setLevel(level)
 
 
 @flow(name="train-model", log_prints=False)
