@@ -173,23 +173,27 @@ def render_quality(measured: list[Measured]) -> list[str]:
     """Out-of-time quality of each trained model against the oracle and the baselines."""
     lines = [
         "| talents | horizon | model AUC | oracle AUC | lift share (>= 0.8) | ECE (<= 0.02) "
-        "| AUC gap to oracle | logistic AUC | rule AUC | verdict |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| AUC gap to oracle | logistic AUC | rule AUC | model - logistic, 95% interval (> 0) "
+        "| model - rule, lower end (> 0) | verdict |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|",
     ]
     for m in (m for m in measured if m.step == "train" and m.ok):
         q = m.figures["quality"]
         for h in (3, 6, 12):
             share, ece = q.get(f"model_oracle_lift_share_{h}m"), q.get(f"model_ece_{h}m")
-            beats = all(
-                q.get(f"model_auc_{h}m", 0) > (q.get(f"{b}_auc_{h}m") or 0)
-                for b in ("logistic", "rule")
-            )
+            # Better than each baseline beyond the noise: the bootstrap interval's lower end above 0.
+            lows = [q.get(f"auc_diff_{b}_lo_{h}m") for b in ("logistic", "rule")]
+            beats = all(low is not None and low > 0 for low in lows)
             held = share is not None and share >= LIFT_SHARE_TARGET and ece <= ECE_TARGET and beats
+            lo, hi = q.get(f"auc_diff_logistic_lo_{h}m"), q.get(f"auc_diff_logistic_hi_{h}m")
+            interval = "–" if lo is None or hi is None else f"[{lo:+.4f}, {hi:+.4f}]"
+            rule_lo = lows[1]
             lines.append(
                 f"| {m.n_talents:,} | {h} m | {fmt(q, f'model_auc_{h}m')} | {fmt(q, f'oracle_auc_{h}m')} "
                 f"| {fmt(q, f'model_oracle_lift_share_{h}m')} | {fmt(q, f'model_ece_{h}m')} "
                 f"| {fmt(q, f'gap_oracle_auc_{h}m')} | {fmt(q, f'logistic_auc_{h}m')} "
-                f"| {fmt(q, f'rule_auc_{h}m')} | {'held' if held else 'NOT held'} |"
+                f"| {fmt(q, f'rule_auc_{h}m')} | {interval} "
+                f"| {'–' if rule_lo is None else f'{rule_lo:+.3f}'} | {'held' if held else 'NOT held'} |"
             )
     return lines
 

@@ -115,7 +115,8 @@ def step_train(args: argparse.Namespace, figures: dict) -> None:
     figures["rows"] = frame.height
     figures["promoted"] = bool(decision.promoted)
     keys = ("model_auc", "oracle_auc", "model_oracle_lift_share", "model_ece", "gap_oracle_auc")
-    keys += ("logistic_auc", "rule_auc", "auc_diff_logistic_low", "auc_diff_rule_low")
+    keys += ("logistic_auc", "rule_auc", "auc_diff_logistic_lo", "auc_diff_logistic_hi")
+    keys += ("auc_diff_rule_lo",)
     figures["quality"] = {
         f"{key}_{h}m": result.metrics.get(f"{key}_{h}m") for h in HORIZONS for key in keys
     }

@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))  # benchmarks/ is a folder of the repo, not an installed package
 
 from benchmarks.measure import Measured, run_step  # noqa: E402
-from benchmarks.report import judge_target, render_ratios, render_steps  # noqa: E402
+from benchmarks.report import judge_target, render_quality, render_ratios, render_steps  # noqa: E402
 
 STEPS = ("simulate", "ingest", "training_snapshots", "train", "scoring_snapshot", "score")
 
@@ -79,3 +79,24 @@ def test_the_harness_on_1000_talents_writes_every_row(tmp_path):
     assert "nproc" in text and "polars" in text and "load_average_at_start" in text
     assert "| 1,000 | 6 m |" in text  # training quality against the oracle
     assert text in done.stdout  # the table is printed too
+
+
+def test_quality_verdict_needs_each_bar_and_the_bootstrap_lower_ends_above_zero():
+    def trained(n: int, logistic_lo: float) -> Measured:
+        quality = {}
+        for h in (3, 6, 12):
+            quality |= {
+                f"model_auc_{h}m": 0.80, f"oracle_auc_{h}m": 0.85,
+                f"model_oracle_lift_share_{h}m": 0.857, f"model_ece_{h}m": 0.01,
+                f"gap_oracle_auc_{h}m": 0.05, f"logistic_auc_{h}m": 0.79, f"rule_auc_{h}m": 0.55,
+                f"auc_diff_logistic_lo_{h}m": logistic_lo, f"auc_diff_logistic_hi_{h}m": 0.02,
+                f"auc_diff_rule_lo_{h}m": 0.2,
+            }  # fmt: skip
+        return Measured("train", n, 0, 1.0, 1.0, 100.0, 0.5, {"quality": quality})
+
+    lines = render_quality([trained(1000, 0.001), trained(2000, -0.001)])
+    rows = [line for line in lines if line.startswith("| 1,000 |") or line.startswith("| 2,000 |")]
+    assert len(rows) == 6
+    assert all(r.endswith("| held |") and "[+0.0010, +0.0200]" in r for r in rows[:3])
+    # The model's AUC is above logistic's, but the interval spans 0: not beyond the noise.
+    assert all(r.endswith("| NOT held |") and "[-0.0010, +0.0200]" in r for r in rows[3:])
