@@ -35,11 +35,12 @@ class Calibrator:
         if len(self.x) >= 2:
             # Tails: the end segments continued as straight lines in log-odds, so the map stays
             # strictly increasing beyond the outer knots and never reaches 0 or 1.
-            z = logit(self.y)
+            # (Calibrators fitted before that rule may hold an exact 0 or 1 at the ends.)
+            z = logit(np.clip(self.y, 1e-6, 1 - 1e-6))
             lo_slope = (z[1] - z[0]) / (self.x[1] - self.x[0])
             hi_slope = (z[-1] - z[-2]) / (self.x[-1] - self.x[-2])
-            below = expit(z[0] + lo_slope * (raw - self.x[0]))
-            above = expit(z[-1] + hi_slope * (raw - self.x[-1]))
+            below = np.minimum(expit(z[0] + lo_slope * (raw - self.x[0])), self.y[0])
+            above = np.maximum(expit(z[-1] + hi_slope * (raw - self.x[-1])), self.y[-1])
             out = np.where(raw < self.x[0], below, np.where(raw > self.x[-1], above, out))
         return np.clip(out, 0.0, 1.0)
 

@@ -126,7 +126,7 @@ def cap_rows(frame: pl.DataFrame, n: int | None, seed: int) -> pl.DataFrame:
     """At most n rows of a training block, drawn uniformly without replacement, in their order.
 
     A 200,000-talent registry has 6.2 M snapshot rows; fitting on all of its training blocks ran
-    past 12 minutes of CPU; with the cap the bench's train step took 395 s and kept the quality bars
+    past 12 minutes of CPU; with the cap the bench's train step took 388 s and kept the quality bars
     (benchmarks/results.md). Issue 7: training under 10 minutes.
     """
     if n is None or frame.height <= n:

@@ -40,3 +40,12 @@ def test_no_probability_is_certain_and_the_tails_keep_the_ranking():
     tails = calibrator.apply(np.array([0.0, 0.01, 0.1, 0.9, 0.99, 1.0]))
     assert ((tails > 0) & (tails < 1)).all()
     assert (np.diff(tails) > 0).all()  # beyond the end knots, still strictly increasing
+
+
+def test_a_calibrator_stored_with_exact_zero_and_one_at_the_ends_still_maps_to_numbers():
+    from models.calibrate import Calibrator
+
+    old = Calibrator(np.array([0.1, 0.5, 0.9]), np.array([0.0, 0.4, 1.0]))
+    mapped = old.apply(np.array([0.0, 0.1, 0.5, 0.9, 0.95]))
+    assert np.isfinite(mapped).all() and (np.diff(mapped) >= 0).all()
+    np.testing.assert_allclose(mapped[2], 0.4)
