@@ -254,9 +254,15 @@ def test_killed_scoring_leaves_a_complete_run_and_the_next_run_completes(cli, tm
         attempts += 1
         assert attempts <= 40, f"only {kills} kills in {attempts - 1} runs"
         proc = start("--out", str(out), "--overwrite", "--lang", ("en", "zh")[attempts % 2])
+        # Kill moments cover the whole run: up to 1.25x the longest run known so far (a killed
+        # run lasted at least until its kill; runs slow down when the other worker loads the
+        # machine, and a window shorter than a run would never see a late kill).
+        launched, wait = time.monotonic(), rng.uniform(0.5, duration * 1.25)
         try:
-            proc.wait(timeout=rng.uniform(0.5, duration * 1.1))
+            proc.wait(timeout=wait)
+            duration = max(duration, time.monotonic() - launched)
         except subprocess.TimeoutExpired:
+            duration = max(duration, wait)
             proc.send_signal(signal.SIGKILL)
             kills += 1
         proc.communicate()
