@@ -17,23 +17,12 @@ from benchmarks.steps import settings_for, timed
 
 
 def score_week_plain(data: Path, out: Path, as_of, settings) -> Path:
-    """The body of `flows.score.score_week` with every task called as its plain function."""
-    from flows import tasks
-    from flows.outputs import exclusive_output, previous_list
-    from flows.score import load_model, publish, rank_and_explain
+    """`flows.score.score_week`'s pipeline with every step called as its plain function."""
+    from pipeline.requests import ScoreRequest
+    from pipeline.score import score_week
 
-    with exclusive_output(out):
-        extract = tasks.ingest.fn(data, settings, as_of)
-        snapshot = tasks.build_scoring_snapshot.fn(extract.tables, as_of, settings)
-        model, version = load_model.fn(settings.tracking_uri)
-        risk_list = rank_and_explain.fn(snapshot, model, version, "zh")
-        context = {
-            "as_of": as_of.isoformat(),
-            "model_version": version,
-            "talents_scored": risk_list.height,
-        }
-        previous = previous_list(out, as_of)
-        return publish.fn(risk_list, out, extract.contacts, "zh", None, previous, context, True)
+    request = ScoreRequest(data, out, as_of, overwrite=True)
+    return score_week(request, settings).folder
 
 
 def step_orchestration(args: argparse.Namespace, figures: dict) -> None:

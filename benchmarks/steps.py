@@ -16,8 +16,6 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-HORIZONS = (3, 6, 12)
-
 
 @contextmanager
 def timed(figures: dict, key: str):
@@ -33,10 +31,16 @@ def timed(figures: dict, key: str):
 PRELOAD = {
     "ingest": ("features.ingest",),
     "training_snapshots": ("features.ingest", "features.snapshots"),
-    "train": ("flows.train", "models.train", "models.registry", "synthetic"),
+    "train": ("pipeline.train", "models.train", "models.registry", "synthetic"),
     "scoring_snapshot": ("features.ingest", "features.snapshots"),
-    "score": ("features.ingest", "features.snapshots", "flows.score", "models.registry"),
-    "orchestration": ("features.ingest", "features.snapshots", "flows.score", "models.registry"),
+    "score": ("features.ingest", "features.snapshots", "pipeline.score", "models.registry"),
+    "orchestration": (
+        "features.ingest",
+        "features.snapshots",
+        "pipeline.score",
+        "flows.score",
+        "models.registry",
+    ),
 }
 
 
@@ -51,10 +55,12 @@ def preload(step: str) -> None:
 
 
 def settings_for(args: argparse.Namespace):
-    """The flows' Settings pointed at this size's scratch folders and MLflow store."""
-    from flows.config import Settings
+    """The pipeline's Settings pointed at this size's scratch folders and MLflow store."""
+    from pipeline.settings import Settings
+    from runconfig import RunConfig, TrainParams
 
-    return Settings(work_dir=args.root / "work", tracking_uri=args.tracking_uri, seed=args.seed)
+    run = RunConfig(train=TrainParams(seed=args.seed))
+    return Settings(work_dir=args.root / "work", tracking_uri=args.tracking_uri, run=run)
 
 
 def step_simulate(args: argparse.Namespace, figures: dict) -> None:
@@ -76,7 +82,7 @@ def step_ingest(args: argparse.Namespace, figures: dict) -> None:
         # The run date the later steps' load_extract checks against: their cache hit.
         reference = max(date.today(), args.as_of)
         result = ingest_extract(
-            args.root / "extract", settings.work_dir, settings.time_rules(), reference
+            args.root / "extract", settings.work_dir, settings.run.time_rules, reference
         )
     figures["quarantined"] = result.quarantine.height
     figures["accepted"] = {name: frame.height for name, frame in result.tables.items()}
@@ -85,13 +91,13 @@ def step_ingest(args: argparse.Namespace, figures: dict) -> None:
 def step_training_snapshots(args: argparse.Namespace, figures: dict) -> None:
     """All labelled monthly snapshots up to the extract date, written for the train step."""
     from features.snapshots import training_snapshots
-    from flows.run import load_extract
+    from pipeline.extract import load_extract
 
     settings = settings_for(args)
     with timed(figures, "read"):
         tables = load_extract(args.root / "extract", settings, args.as_of).tables
     with timed(figures, "step"):
-        frame = training_snapshots(tables, args.as_of, settings.time_rules())
+        frame = training_snapshots(tables, args.as_of, settings.run.time_rules)
     figures["rows"] = frame.height
     figures["columns"] = frame.width
     frame.write_parquet(args.root / "training_snapshots.parquet")
@@ -101,24 +107,26 @@ def step_train(args: argparse.Namespace, figures: dict) -> None:
     """Fit and evaluate against the oracle (the step), then log and promote in MLflow."""
     import polars as pl
 
-    from flows.train import fit, log_and_promote, oracle_for, read_truth
+    from pipeline.train import fit, log_and_promote, oracle_for, read_truth
 
     settings = settings_for(args)
     with timed(figures, "read"):
         frame = pl.read_parquet(args.root / "training_snapshots.parquet")
     with timed(figures, "oracle"):
-        oracle = oracle_for.fn(frame, read_truth(args.root / "extract" / "truth"))
+        oracle = oracle_for(frame, read_truth(args.root / "extract" / "truth"), settings.run)
     with timed(figures, "step"):
-        result = fit.fn(frame, oracle, args.seed)
+        result = fit(frame, oracle, settings.run)
     with timed(figures, "mlflow"):
-        _, decision = log_and_promote.fn(result, settings, {"bench": str(args.n)})
+        _, decision = log_and_promote(result, settings, {"bench": str(args.n)})
     figures["rows"] = frame.height
     figures["promoted"] = bool(decision.promoted)
     keys = ("model_auc", "oracle_auc", "model_oracle_lift_share", "model_ece", "gap_oracle_auc")
     keys += ("logistic_auc", "rule_auc", "auc_diff_logistic_lo", "auc_diff_logistic_hi")
     keys += ("auc_diff_rule_lo",)
     figures["quality"] = {
-        f"{key}_{h}m": result.metrics.get(f"{key}_{h}m") for h in HORIZONS for key in keys
+        f"{key}_{h}m": result.metrics.get(f"{key}_{h}m")
+        for h in settings.run.horizons
+        for key in keys
     }
 
 
@@ -126,13 +134,13 @@ def step_scoring_snapshot(args: argparse.Namespace, figures: dict) -> None:
     """The scoring snapshot, then the floor: a bare scan and group-by of the same contributions."""
     from benchmarks.bench_features import scan_floor
     from features.snapshots import scoring_snapshot
-    from flows.run import load_extract
+    from pipeline.extract import load_extract
 
     settings = settings_for(args)
     with timed(figures, "read"):
         extract = load_extract(args.root / "extract", settings, args.as_of)
     with timed(figures, "step"):
-        snapshot = scoring_snapshot(extract.tables, args.as_of, settings.time_rules())
+        snapshot = scoring_snapshot(extract.tables, args.as_of, settings.run.time_rules)
     figures["rows"] = snapshot.height
     # Best of three: the smallest floor makes our ratio the least flattering.
     floors = [scan_floor(extract.work_path / "social_insurance.parquet") for _ in range(3)]
@@ -143,26 +151,27 @@ def step_scoring_snapshot(args: argparse.Namespace, figures: dict) -> None:
 def step_score(args: argparse.Namespace, figures: dict) -> None:
     """Snapshot + predict + reasons + every file (the step), then LightGBM's bare predict."""
     from features.snapshots import scoring_snapshot
-    from flows.outputs import previous_list
-    from flows.run import load_extract
-    from flows.score import load_model, publish, rank_and_explain
     from models.frame import to_matrix
+    from pipeline.extract import load_extract
+    from pipeline.outputs import previous_list
+    from pipeline.requests import ScoreRequest
+    from pipeline.score import load_model, publish, rank_and_explain
 
     settings = settings_for(args)
     out = args.root / "out"
     with timed(figures, "read"):
         extract = load_extract(args.root / "extract", settings, args.as_of)
     with timed(figures, "model_load"):
-        model, version = load_model.fn(settings.tracking_uri)
+        model, version = load_model(settings.tracking_uri)
     with timed(figures, "step"):
         with timed(figures, "snapshot"):
-            snapshot = scoring_snapshot(extract.tables, args.as_of, settings.time_rules())
+            snapshot = scoring_snapshot(extract.tables, args.as_of, settings.run.time_rules)
         with timed(figures, "rank_and_explain"):
-            risk_list = rank_and_explain.fn(snapshot, model, version, "zh")
+            risk_list = rank_and_explain(snapshot, model, version, "zh", settings.run)
         with timed(figures, "files"):
-            context = {"as_of": args.as_of.isoformat(), "model_version": version}
+            request = ScoreRequest(args.root / "extract", out, args.as_of, overwrite=True)
             previous = previous_list(out, args.as_of)
-            publish.fn(risk_list, out, extract.contacts, "zh", None, previous, context, True)
+            publish(risk_list, request, extract.contacts, previous, version, settings.run)
     figures["rows"] = risk_list.height
     figures["with_reasons"] = risk_list.filter(risk_list["reason_1"].is_not_null()).height
     with timed(figures, "model_predict"):

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel, ConfigDict, Field
+from runconfig import TimeRules
+
+__all__ = ["TimeRules"]  # the contract's time rules, declared in runconfig
 
 COUNTIES: dict[str, tuple[str, ...]] = {
     "decheng": ("德城区", "德城"),
@@ -278,16 +280,6 @@ def alias_map(codes: str) -> dict[str, str]:
         for alias in aliases:
             mapping[alias] = code
     return mapping
-
-
-class TimeRules(BaseModel):
-    """The contract's reporting lag and departure gap rule, frozen for one run."""
-
-    model_config = ConfigDict(frozen=True)
-
-    reporting_lag_months: int = Field(default=1, ge=0)
-    reporting_day: int = Field(default=15, ge=1, le=28)
-    gap_months: int = Field(default=3, ge=1)
 
 
 class ExtractError(Exception):

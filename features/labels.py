@@ -14,14 +14,17 @@ from features.timeline import (
     pay_timeline,
     read_rules,
 )
-
-HORIZONS = (3, 6, 12)
+from runconfig import DEFAULT
 
 
 def label_snapshots(
-    snapshots: pl.DataFrame, social_insurance: pl.DataFrame, extract_date: date, rules=None
+    snapshots: pl.DataFrame,
+    social_insurance: pl.DataFrame,
+    extract_date: date,
+    rules=None,
+    horizons: tuple[int, ...] = DEFAULT.horizons,
 ) -> pl.DataFrame:
-    """Add y_3m, y_6m, y_12m (Int8): first departure month < m0 + h; null if not yet observable."""
+    """Add y_<h>m per horizon (Int8): first departure month < m0 + h; null if not yet observable."""
     r = read_rules(rules)
     k_e = last_known_month(extract_date, r)
     contributions = known_contributions(social_insurance.lazy(), k_e)
@@ -34,7 +37,7 @@ def label_snapshots(
         .otherwise(None)
         .cast(pl.Int8)
         .alias(f"y_{h}m")
-        for h in HORIZONS
+        for h in horizons
     ]
     return (
         snapshots.lazy()

@@ -24,6 +24,7 @@ from features.timeline import (
     pay_timeline,
     read_rules,
 )
+from runconfig import DEFAULT
 
 FLEXIBLE = "flexible_expert"
 
@@ -68,12 +69,16 @@ def scoring_snapshot(tables: dict[str, pl.DataFrame], as_of: date, rules=None) -
 
 
 def training_snapshots(
-    tables: dict[str, pl.DataFrame], extract_date: date, rules=None, first: date | None = None
+    tables: dict[str, pl.DataFrame],
+    extract_date: date,
+    rules=None,
+    first: date | None = None,
+    horizons: tuple[int, ...] = DEFAULT.horizons,
 ) -> pl.DataFrame:
-    """Monthly snapshots up to the extract date, with labels y_3m, y_6m, y_12m (null if unseen)."""
+    """Monthly snapshots up to the extract date, with a label y_<h>m per horizon (null if unseen)."""
     dates = snapshot_dates(tables["talents"], extract_date, first)
     snaps = build_snapshots(tables, dates, rules)
-    return label_snapshots(snaps, tables["social_insurance"], extract_date, rules)
+    return label_snapshots(snaps, tables["social_insurance"], extract_date, rules, horizons)
 
 
 def snapshot_dates(

@@ -1,4 +1,9 @@
-"""The `retention` command: simulate, ingest, features, train, score, demo."""
+"""The `retention` command: check the arguments, build the configuration, run the pipeline.
+
+Every argument is checked before any server, store or data work starts. Prefect and MLflow
+are imported only by the commands that use them, after the checks: importing them takes
+seconds, and a mistyped option should be refused at once.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,13 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from pipeline import checks
+from pipeline.errors import EXPECTED, one_line
 
 app = typer.Typer(
     add_completion=False,
@@ -18,12 +25,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Talent-attrition pipeline for Dezhou's talent office.",
 )
-
-
-def last_monday(today: date | None = None) -> date:
-    """The most recent Monday on or before today (the weekly scoring date)."""
-    today = today or date.today()
-    return today - timedelta(days=today.weekday())
 
 
 def _prepare_environment() -> None:
@@ -39,33 +40,32 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from flows.errors import expected_errors, one_line
-
         _prepare_environment()
         try:
             return fn(*args, **kwargs)
-        except expected_errors() as err:
+        except EXPECTED as err:
             typer.echo(f"retention: {one_line(err)}", err=True)
             raise typer.Exit(2) from None
 
     return wrapper
 
 
+def settings(work: Path | None, **run: Any):
+    """The run's settings from the environment, the working folder checked."""
+    from pipeline.settings import Settings
+    from runconfig import RunConfig, TrainParams
+
+    if work is not None:
+        checks.check_work(work)
+    config = RunConfig(train=TrainParams(**run)) if run else None
+    return Settings.from_env(work_dir=work, run=config)
+
+
 DateOpt = Annotated[
     str | None, typer.Option("--as-of", help="Snapshot date YYYY-MM-DD (default: last Monday).")
 ]
-
-
-def parse_date(value: str | None) -> date:
-    """A YYYY-MM-DD (or YYYY/MM/DD) option value, or last Monday when absent."""
-    from flows.errors import UsageError
-
-    if value is None:
-        return last_monday()
-    try:
-        return date.fromisoformat(value.replace("/", "-"))
-    except ValueError:
-        raise UsageError(f"--as-of: '{value}' is not a date (YYYY-MM-DD)") from None
+DataOpt = Annotated[Path, typer.Option(help="The registry extract folder.")]
+WorkOpt = Annotated[Path | None, typer.Option(help="Working folder (default work/).")]
 
 
 @app.command()
@@ -79,64 +79,71 @@ def simulate(
     encoding: Annotated[str, typer.Option(help="CSV encoding: utf-8 or gbk.")] = "utf-8",
 ) -> None:
     """Write a simulated Dezhou registry extract and its ground truth."""
-    from flows.run import simulate_registry
+    day = checks.check_date(as_of)
+    checks.check_choice(fmt, checks.FORMATS, "--format")
+    if encoding.lower() not in checks.ENCODINGS:
+        checks.check_choice(encoding, ("utf-8", "gbk", "gb18030"), "--encoding")
+    checks.check_positive(talents, "--talents")
+    checks.check_out_folder(out)
+    from pipeline.extract import simulate_registry
 
-    summary = simulate_registry(out, talents, seed, parse_date(as_of), fmt, encoding)
-    typer.echo(summary)
+    typer.echo(simulate_registry(out, talents, seed, day, fmt, checks.ENCODINGS[encoding.lower()]))
 
 
 @app.command()
 @guarded
-def ingest(
-    data: Annotated[Path, typer.Option(help="The registry extract folder.")],
-    work: Annotated[Path | None, typer.Option(help="Working folder (default work/).")] = None,
-) -> None:
+def ingest(data: DataOpt, work: WorkOpt = None) -> None:
     """Read and validate an extract; report accepted and quarantined rows."""
-    from flows.config import Settings
-    from flows.run import describe_ingest, load_extract
+    checks.check_data(data)
+    from pipeline.extract import describe_ingest, load_extract
 
-    result = load_extract(data, Settings.from_env(work_dir=work))
-    typer.echo(describe_ingest(result))
+    typer.echo(describe_ingest(load_extract(data, settings(work))))
 
 
 @app.command()
 @guarded
 def features(
-    data: Annotated[Path, typer.Option(help="The registry extract folder.")],
+    data: DataOpt,
     out: Annotated[Path, typer.Option(help="Parquet (or .csv) file to write the snapshot to.")],
     as_of: DateOpt = None,
-    work: Annotated[Path | None, typer.Option(help="Working folder (default work/).")] = None,
+    work: WorkOpt = None,
 ) -> None:
     """Write the scoring snapshot (features as known at --as-of) to a file."""
-    from flows.config import Settings
-    from flows.run import write_scoring_features
+    checks.check_data(data)
+    day = checks.check_date(as_of)
+    checks.check_out_file(out)
+    from pipeline.extract import write_scoring_features
 
-    typer.echo(
-        write_scoring_features(data, parse_date(as_of), out, Settings.from_env(work_dir=work))
-    )
+    typer.echo(write_scoring_features(data, day, out, settings(work)))
 
 
 @app.command()
 @guarded
 def train(
-    data: Annotated[Path, typer.Option(help="The registry extract folder.")],
+    data: DataOpt,
     as_of: DateOpt = None,
     truth: Annotated[
         Path | None,
         typer.Option(help="Simulator truth for evaluation (default DATA/truth if present)."),
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    work: Annotated[Path | None, typer.Option(help="Working folder (default work/).")] = None,
+    work: WorkOpt = None,
 ) -> None:
     """Train, evaluate out-of-time, log to MLflow and promote through the gate (a Prefect flow)."""
+    from pipeline.requests import train_request
+
+    request = train_request(data, as_of, truth)
+    run = settings(work, seed=seed)
+    from flows.errors import prepare_prefect  # heavy: Prefect
     from flows.train import train_model
 
+    prepare_prefect()
     summary = train_model(
-        data=str(data),
-        as_of=parse_date(as_of),
-        truth=str(truth) if truth else None,
-        seed=seed,
-        work=str(work) if work else None,
+        data=str(request.data),
+        as_of=request.as_of,
+        truth=str(request.truth) if request.truth else None,
+        work=str(run.work_dir),
+        config=run.run,
     )
     typer.echo(summary["text"])
 
@@ -144,29 +151,37 @@ def train(
 @app.command()
 @guarded
 def score(
-    data: Annotated[Path, typer.Option(help="The registry extract folder.")],
+    data: DataOpt,
     out: Annotated[
         Path, typer.Option(help="Folder for the risk lists (one sub-folder per as-of).")
     ],
     as_of: DateOpt = None,
     lang: Annotated[str, typer.Option(help="zh or en.")] = "zh",
-    county: Annotated[str | None, typer.Option(help="Write one county's files only.")] = None,
+    county: Annotated[
+        str | None, typer.Option(help="One county only: its code or name (qihe, 齐河县, 齐河).")
+    ] = None,
     contacts: Annotated[bool, typer.Option(help="Join contact details into the workbook.")] = True,
     overwrite: Annotated[bool, typer.Option(help="Replace a finished run for this date.")] = False,
-    work: Annotated[Path | None, typer.Option(help="Working folder (default work/).")] = None,
+    work: WorkOpt = None,
 ) -> None:
     """Score every talent present at --as-of with the champion model and write the risk list."""
+    from pipeline.requests import score_request
+
+    request = score_request(data, out, as_of, lang, county, contacts, overwrite)
+    run = settings(work)
+    from flows.errors import prepare_prefect  # heavy: Prefect
     from flows.score import score_week
 
+    prepare_prefect()
     summary = score_week(
-        data=str(data),
-        out=str(out),
-        as_of=parse_date(as_of),
-        lang=lang,
-        county=county,
-        contacts=contacts,
-        overwrite=overwrite,
-        work=str(work) if work else None,
+        data=str(request.data),
+        out=str(request.out),
+        as_of=request.as_of,
+        lang=request.lang,
+        county=request.county,
+        contacts=request.contacts,
+        overwrite=request.overwrite,
+        work=str(run.work_dir),
     )
     typer.echo(summary["text"])
 
@@ -180,9 +195,13 @@ def demo(
     talents: Annotated[int, typer.Option(help="Number of simulated talents.")] = 20_000,
 ) -> None:
     """Simulate, ingest, train, score as of last Monday, and show the top ten and where to look."""
-    from flows.demo import run_demo
+    checks.check_out_folder(out)
+    checks.check_positive(talents, "--talents")
+    from flows.demo import run_demo  # heavy: Prefect and MLflow
+    from flows.errors import prepare_prefect
 
-    run_demo(out, talents, last_monday())
+    prepare_prefect()
+    run_demo(out, talents, checks.last_monday())
 
 
 def main() -> None:

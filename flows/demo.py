@@ -8,15 +8,17 @@ from pathlib import Path
 
 import polars as pl
 import typer
+from sklearn.metrics import roc_auc_score
 
-from flows.config import Settings
-from flows.run import simulate_registry
+from flows.score import score_week
+from flows.train import train_model
+from pipeline.extract import simulate_registry
+from pipeline.settings import Settings
+from runconfig import DEFAULT
 
 
 def future_quality(risk_list: pl.DataFrame, truth_dir: Path, as_of: date) -> str:
     """How this week's list fares against what the simulator says happens next (its truth)."""
-    from sklearn.metrics import roc_auc_score
-
     path = truth_dir / "departures.parquet"
     if not path.is_file() or risk_list.is_empty():
         return "no simulator truth to compare with"
@@ -24,7 +26,7 @@ def future_quality(risk_list: pl.DataFrame, truth_dir: Path, as_of: date) -> str
     lines = []
     departures = pl.read_parquet(path).select("talent_id", "first_departure_month")
     joined = risk_list.join(departures, on="talent_id", how="left")
-    for months in (3, 6, 12):
+    for months in DEFAULT.horizons:
         horizon_end = pl.lit(start).dt.offset_by(f"{months}mo")
         left = pl.col("first_departure_month").is_not_null() & (
             pl.col("first_departure_month") < horizon_end
@@ -41,9 +43,6 @@ def future_quality(risk_list: pl.DataFrame, truth_dir: Path, as_of: date) -> str
 
 def run_demo(out: Path, n_talents: int, as_of: date) -> None:
     """Simulate, train, score as of last Monday; print the top ten, the quality, where to look."""
-    from flows.score import score_week
-    from flows.train import train_model
-
     started = time.perf_counter()
     registry = out / "registry"
     settings = Settings.from_env()
@@ -61,7 +60,8 @@ def run_demo(out: Path, n_talents: int, as_of: date) -> None:
     typer.echo(f"\nTop ten of {risk_list.height:,} talents on the list for {as_of}:")
     for row in risk_list.head(10).iter_rows(named=True):
         typer.echo(
-            f"  {row['talent_id']}  {row['county']:<10} 6个月离开概率 {row['p_leave_6m']:.0%}  [{row['risk_tier']}]"
+            f"  {row['talent_id']}  {row['county']:<10} {DEFAULT.headline_horizon}个月离开概率 "
+            f"{row[DEFAULT.headline]:.0%}  [{row['risk_tier']}]"
         )
         for key in ("reason_1", "reason_2", "reason_3"):
             if row[key]:

@@ -1,41 +1,32 @@
-"""Prefect tasks: thin adapters around the pure steps, one per step worth watching or retrying."""
+"""Prefect tasks: the pipeline's steps, each wrapped once, with the options worth having."""
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
+from collections.abc import Callable
 
-import polars as pl
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from flows.config import Settings
-from flows.run import load_extract
+from models.errors import NoChampion
+from pipeline import score, train
 
 
-def step(fn=None, /, **options):
-    """A Prefect task that never hashes its (large, possibly personal) inputs nor persists results."""
-    options = {"cache_policy": NO_CACHE, "persist_result": False, **options}
-    return task(fn, **options) if fn is not None else task(**options)
+def retry_helps(task, task_run, state) -> bool:
+    """Retry a failed model load unless the store answered that there is no champion."""
+    return not isinstance(state.data, NoChampion)
 
 
-@step
-def ingest(data: Path, settings: Settings, as_of: date | None = None):
-    """Validate the extract (cached by content), dates checked against the run date."""
-    return load_extract(data, settings, as_of)
+# Retried steps: the model store may be restarting; logging to it may meet a locked database.
+OPTIONS: dict[Callable, dict] = {
+    score.load_model: {"retries": 2, "retry_delay_seconds": 2, "retry_condition_fn": retry_helps},
+    train.log_and_promote: {"retries": 2, "retry_delay_seconds": 5},
+}
+_TASKS: dict[Callable, Callable] = {}
 
 
-@step
-def build_training_snapshots(tables: dict[str, pl.DataFrame], as_of: date, settings: Settings):
-    """Labelled monthly snapshots before `as_of`."""
-    from features.snapshots import training_snapshots
-
-    return training_snapshots(tables, as_of, settings.time_rules())
-
-
-@step
-def build_scoring_snapshot(tables: dict[str, pl.DataFrame], as_of: date, settings: Settings):
-    """The talents present at `as_of` with their features."""
-    from features.snapshots import scoring_snapshot
-
-    return scoring_snapshot(tables, as_of, settings.time_rules())
+def as_task(fn: Callable) -> Callable:
+    """The step as a Prefect task that never hashes its (large, personal) inputs nor persists results."""
+    if fn not in _TASKS:
+        options = {"cache_policy": NO_CACHE, "persist_result": False, **OPTIONS.get(fn, {})}
+        _TASKS[fn] = task(fn, **options)
+    return _TASKS[fn]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import socket
 import tempfile
+import warnings
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -17,6 +19,7 @@ from mlflow.exceptions import MlflowException
 from mlflow.models import infer_signature
 
 from models.attrition import AttritionModel
+from models.errors import ModelStoreUnavailable, NoChampion
 from models.evaluate_run import score_holdout
 from models.train import TrainResult
 
@@ -26,16 +29,20 @@ ALIAS = "champion"
 RUNTIME_PACKAGES = ("lightgbm", "polars", "scikit-learn", "numpy", "pandas", "pyarrow", "mlflow")
 
 
-class AttritionPyfunc(mlflow.pyfunc.PythonModel):
-    """pyfunc wrapper: feature rows in, p_leave_3m/6m/12m out (probabilities, not labels)."""
+# MLflow's advice on pyfunc type hints (warned when the class is made) is for authors who let
+# MLflow infer signatures; ours is given at logging. Recorded and dropped, so no run shows it.
+with warnings.catch_warnings(record=True):
 
-    def __init__(self, model: AttritionModel):
-        self.model = model
+    class AttritionPyfunc(mlflow.pyfunc.PythonModel):
+        """pyfunc wrapper: feature rows in, p_leave_3m/6m/12m out (probabilities, not labels)."""
 
-    def predict(self, context, model_input, params=None):
-        """Probabilities for a pandas frame of feature rows (converted to polars at this edge)."""
-        frame = pl.from_pandas(model_input.reset_index(drop=True))
-        return self.model.predict(frame).to_pandas()
+        def __init__(self, model: AttritionModel):
+            self.model = model
+
+        def predict(self, context, model_input, params=None):
+            """Probabilities for a pandas frame of feature rows (converted to polars at this edge)."""
+            frame = pl.from_pandas(model_input.reset_index(drop=True))
+            return self.model.predict(frame).to_pandas()
 
 
 @dataclass(frozen=True)
@@ -227,3 +234,49 @@ def promote_if_better(
     client.set_tag(run_id, "promotion.champion_before", before or "none")
     client.set_tag(run_id, "promotion.reasons", "; ".join(decision.reasons)[:5000])
     return decision
+
+
+MLFLOW_HOW = (
+    "start it with `make mlflow-ui` (serves mlruns/ on http://127.0.0.1:5000) "
+    "or set MLFLOW_TRACKING_URI to a running store"
+)
+TRAIN_HOW = "train one first: retention train --data DIR --as-of DATE"
+
+
+def check_model_store(tracking_uri: str, timeout: float = 2.0) -> None:
+    """Fail in seconds, naming MLflow and how to start it, when the tracking store is not there."""
+    parsed = urlparse(tracking_uri)
+    if parsed.scheme in {"http", "https"}:
+        port = parsed.port or (443 if parsed.scheme == "https" else 80)
+        try:
+            socket.create_connection((parsed.hostname or "127.0.0.1", port), timeout).close()
+        except OSError as err:
+            raise ModelStoreUnavailable(
+                f"MLflow tracking server {tracking_uri} is not reachable "
+                f"({err.strerror or err}); {MLFLOW_HOW}"
+            ) from None
+    elif parsed.scheme == "sqlite":
+        db = Path(tracking_uri.removeprefix("sqlite:///"))
+        if not db.is_file():  # MLflow would create an empty store here and find no model in it
+            raise ModelStoreUnavailable(
+                f"no MLflow store at {db} (MLFLOW_TRACKING_URI={tracking_uri}); "
+                f"{TRAIN_HOW}, or point MLFLOW_TRACKING_URI at the store that holds it"
+            )
+
+
+def is_missing_champion(err: BaseException) -> bool:
+    """Whether an MLflow error says the model or its champion alias does not exist."""
+    return getattr(err, "error_code", None) == "RESOURCE_DOES_NOT_EXIST"
+
+
+def open_champion(tracking_uri: str) -> tuple[AttritionModel, str]:
+    """The champion and its version; one-line errors for a missing store or champion."""
+    check_model_store(tracking_uri)  # refused connections fail in seconds, not MLflow's minutes
+    try:
+        return load_champion(tracking_uri)
+    except MlflowException as err:
+        if is_missing_champion(err):
+            raise NoChampion(
+                f"no champion model '{MODEL_NAME}' in the MLflow store {tracking_uri}; {TRAIN_HOW}"
+            ) from None
+        raise

@@ -66,8 +66,7 @@ from models.evaluate_run import LOGISTIC_MAX_ROWS, evaluate_model, subsample
 from models.frame import fit_feature_spec, to_matrix
 from models.linear import linear_component
 from models.split import TimeSplit, limit_training_window, select_block, split_by_time
-
-HORIZONS = (3, 6, 12)
+from runconfig import DEFAULT, RunConfig
 
 LGB_PARAMS = {
     "objective": "binary",
@@ -163,26 +162,16 @@ def train_attrition_model(
     frame: pl.DataFrame,
     numeric: list[str],
     categorical: list[str],
-    seed: int = 0,
-    horizons: tuple[int, ...] = HORIZONS,
+    config: RunConfig = DEFAULT,
     oracle: pl.DataFrame | None = None,
-    lgb_params: dict | None = None,
-    num_boost_round: int = 600,
-    num_threads: int = 2,
-    test_months: int = 6,
-    calibration_months: int = 6,
-    purge_months: int | None = None,
-    train_months: int | None = 48,
-    n_boot: int = 200,
-    capacity: int = 50,
-    blend_weight: float = 0.5,
-    max_train_rows: int | None = 1_500_000,
 ) -> TrainResult:
     """Fit, calibrate and evaluate out-of-time one model per horizon on labelled monthly snapshots."""
-    params = {**LGB_PARAMS, **(lgb_params or {}), "seed": seed, "num_threads": num_threads}
+    t, horizons, seed = config.train, config.horizons, config.train.seed
+    params = {**LGB_PARAMS, **t.lgb_params, "seed": seed, "num_threads": t.num_threads}
     splits = {
         h: limit_training_window(
-            split_by_time(frame, h, test_months, calibration_months, purge_months), train_months
+            split_by_time(frame, h, t.test_months, t.calibration_months, t.purge_months),
+            t.train_months,
         )
         for h in horizons
     }
@@ -191,14 +180,14 @@ def train_attrition_model(
     boosters, calibrators, linear = {}, {}, {}
     for h in horizons:
         label = f"y_{h}m"
-        train = cap_rows(select_block(frame, splits[h], "train"), max_train_rows, seed)
+        train = cap_rows(select_block(frame, splits[h], "train"), t.max_train_rows, seed)
         calib = select_block(frame, splits[h], "calibration")
-        boosters[h] = fit_booster(train, calib, spec, label, params, num_boost_round)
-        if blend_weight < 1.0:
+        boosters[h] = fit_booster(train, calib, spec, label, params, t.num_boost_round)
+        if t.blend_weight < 1.0:
             rows = subsample(train, LOGISTIC_MAX_ROWS, seed)
             linear[h] = linear_component(fit_logistic_baseline(rows, spec, label, seed), rows)
     model = AttritionModel(
-        spec, boosters, {}, tuple(horizons), linear=linear or None, blend_weight=blend_weight
+        spec, boosters, {}, tuple(horizons), linear=linear or None, blend_weight=t.blend_weight
     )
     for h in horizons:
         calib = select_block(frame, splits[h], "calibration")
@@ -207,18 +196,18 @@ def train_attrition_model(
     model.calibrators = calibrators
     model.info = {f"best_iteration_{h}m": str(b.best_iteration) for h, b in boosters.items()}
     evaluation = evaluate_model(
-        model, frame, splits, oracle=oracle, seed=seed, n_boot=n_boot, capacity=capacity
+        model, frame, splits, oracle=oracle, seed=seed, n_boot=t.n_boot, capacity=config.capacity
     )
     run_params = {
         **{k: v for k, v in params.items()},
         "model_kind": "lightgbm_logistic_blend_per_horizon_isotonic_monotone",
-        "blend_weight": blend_weight,
-        "max_train_rows": "all" if max_train_rows is None else max_train_rows,
-        "num_boost_round": num_boost_round,
-        "test_months": test_months,
-        "calibration_months": calibration_months,
-        "purge_months": "horizon" if purge_months is None else purge_months,
-        "train_months": "all" if train_months is None else train_months,
+        "blend_weight": t.blend_weight,
+        "max_train_rows": "all" if t.max_train_rows is None else t.max_train_rows,
+        "num_boost_round": t.num_boost_round,
+        "test_months": t.test_months,
+        "calibration_months": t.calibration_months,
+        "purge_months": "horizon" if t.purge_months is None else t.purge_months,
+        "train_months": "all" if t.train_months is None else t.train_months,
         "n_numeric": len(numeric),
         "n_categorical": len(categorical),
         **{f"best_iteration_{h}m": b.best_iteration for h, b in boosters.items()},

@@ -7,26 +7,45 @@ import polars as pl
 from reports.labels import check_lang
 from reports.reasons import REASON_COLUMNS, pick_reasons, word_reasons
 from reports.tiers import RiskThresholds, assign_tier
+from runconfig import DEFAULT
 
 __all__ = ["RISK_LIST_SCHEMA", "RiskThresholds", "build_risk_list"]
 
-RISK_LIST_SCHEMA: dict[str, pl.DataType] = {
-    "as_of": pl.Date(),
-    "talent_id": pl.String(),
-    "county": pl.String(),
-    "employer_id": pl.String(),
-    "p_leave_3m": pl.Float64(),
-    "p_leave_6m": pl.Float64(),
-    "p_leave_12m": pl.Float64(),
-    "subsidy_end_date": pl.Date(),
-    "months_to_subsidy_end": pl.Int32(),
-    "risk_tier": pl.String(),
-    **{name: pl.String() for name in REASON_COLUMNS},
-    "model_version": pl.String(),
-}
-SCORE_COLUMNS = [
-    c for c in RISK_LIST_SCHEMA if c not in {"risk_tier", "model_version", *REASON_COLUMNS}
-]
+
+def risk_list_schema(horizons: tuple[int, ...] = DEFAULT.horizons) -> dict[str, pl.DataType]:
+    """The risk list's columns and dtypes, one probability column per horizon."""
+    return {
+        "as_of": pl.Date(),
+        "talent_id": pl.String(),
+        "county": pl.String(),
+        "employer_id": pl.String(),
+        **{f"p_leave_{h}m": pl.Float64() for h in horizons},
+        "subsidy_end_date": pl.Date(),
+        "months_to_subsidy_end": pl.Int32(),
+        "risk_tier": pl.String(),
+        **{name: pl.String() for name in REASON_COLUMNS},
+        "model_version": pl.String(),
+    }
+
+
+RISK_LIST_SCHEMA = risk_list_schema()
+
+
+def list_horizons(frame: pl.DataFrame) -> tuple[int, ...]:
+    """The horizons of a frame's p_leave_<h>m columns, in order."""
+    found = [c.removeprefix("p_leave_").removesuffix("m") for c in frame.columns]
+    return tuple(
+        sorted(
+            int(h)
+            for h, c in zip(found, frame.columns, strict=True)
+            if c.startswith("p_leave_") and h.isdigit()
+        )
+    )
+
+
+def risk_list_columns(frame: pl.DataFrame) -> list[str]:
+    """The contract's columns of a risk list (for the horizons it holds), in order."""
+    return list(risk_list_schema(list_horizons(frame)))
 
 
 def build_risk_list(
@@ -35,10 +54,12 @@ def build_risk_list(
     contributions: pl.DataFrame,
     model_version: str,
     lang: str = "zh",
-    thresholds: RiskThresholds = RiskThresholds(),
+    thresholds: RiskThresholds = DEFAULT.tiers,
     feature_docs: dict[str, str] | None = None,
+    horizons: tuple[int, ...] = DEFAULT.horizons,
+    headline: str = DEFAULT.headline,
 ) -> pl.DataFrame:
-    """Risk list in the contract's column order, highest p_leave_6m first, reasons in words.
+    """Risk list in the contract's column order, highest headline risk first, reasons in words.
 
     `contributions` rows carry a talent_id or else align with `features` row by row.
     Talents without a row in `contributions` get null reasons (the caller may explain only
@@ -46,7 +67,9 @@ def build_risk_list(
     remaining reasons null.
     """
     check_lang(lang)
-    missing = [c for c in SCORE_COLUMNS if c not in scores.columns]
+    schema = risk_list_schema(horizons)
+    needed = [c for c in schema if c not in {"risk_tier", "model_version", *REASON_COLUMNS}]
+    missing = [c for c in needed if c not in scores.columns]
     if missing:
         raise ValueError(f"scores lacks the columns {missing}")
     if scores["talent_id"].is_duplicated().any():
@@ -72,8 +95,10 @@ def build_risk_list(
     return (
         scores.lazy()
         .join(reasons.lazy(), on="talent_id", how="left")
-        .with_columns(assign_tier(thresholds), pl.lit(model_version).alias("model_version"))
-        .select([pl.col(name).cast(dtype) for name, dtype in RISK_LIST_SCHEMA.items()])
-        .sort(["p_leave_6m", "talent_id"], descending=[True, False], nulls_last=True)
+        .with_columns(
+            assign_tier(thresholds, headline), pl.lit(model_version).alias("model_version")
+        )
+        .select([pl.col(name).cast(dtype) for name, dtype in schema.items()])
+        .sort([headline, "talent_id"], descending=[True, False], nulls_last=True)
         .collect()
     )

@@ -7,6 +7,7 @@ import errno
 import io
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -14,8 +15,9 @@ import polars as pl
 from reports.changes import compare_lists, empty_changes
 from reports.html import render_html
 from reports.labels import check_lang
-from reports.risk_list import RISK_LIST_SCHEMA
+from reports.risk_list import risk_list_columns
 from reports.workbook import render_workbook
+from runconfig import DEFAULT
 
 FILES = ("risk_list.parquet", "risk_list.csv", "changes.csv", "risk_list.xlsx", "report.html")
 
@@ -23,42 +25,45 @@ FILES = ("risk_list.parquet", "risk_list.csv", "changes.csv", "risk_list.xlsx", 
 def write_outputs(
     risk_list: pl.DataFrame,
     out_dir: Path,
+    as_of: date,
     contacts: pl.DataFrame | None = None,
     lang: str = "zh",
     county: str | None = None,
     previous: pl.DataFrame | None = None,
     context: dict | None = None,
-    overwrite: bool = False,
+    capacity: int = DEFAULT.capacity,
     workbook_tiers: tuple[str, ...] = ("high", "medium"),
     workbook_max_rows: int = 2000,
 ) -> Path:
     """Write the risk list, changes, workbook and HTML report into out_dir/<as_of>/ and return it.
 
-    Refuses (FileExistsError) when that folder holds a finished run, unless overwrite=True.
-    A killed run leaves either the old complete folder or the new complete one.
+    The risk list and `previous` are the run's own (one county's when `county` is given).
+    A finished run already there is replaced: whether it may be is the caller's decision
+    (pipeline.outputs.claim_run_folder, under the folder's lock). A killed run leaves either
+    the old complete folder or the new complete one.
     """
     check_lang(lang)
-    as_of = _as_of(risk_list, context or {})
-    risk_list = risk_list.select(list(RISK_LIST_SCHEMA))  # the contract's columns only: no PII
-    if county is not None:
-        risk_list = risk_list.filter(pl.col("county") == county)
-        previous = previous.filter(pl.col("county") == county) if previous is not None else None
+    day = as_of.isoformat()
+    risk_list = risk_list.select(risk_list_columns(risk_list))  # the contract's columns: no PII
     out_dir = Path(out_dir)
-    final, backup = out_dir / as_of, out_dir / f".{as_of}.old"
-    recover_interrupted(out_dir, as_of)
-    if final.exists() and not overwrite:
-        raise FileExistsError(
-            f"{final}: a finished run for {as_of} is already there; pass overwrite=True to replace it"
-        )
+    final, backup = out_dir / day, out_dir / f".{day}.old"
     changes = compare_lists(risk_list, previous) if previous is not None else None
-    context = {**(context or {}), "as_of": as_of, **({"county": county} if county else {})}
+    context = {"as_of": day, **(context or {})}
+    if county:
+        context["county"] = county
     out_dir.mkdir(parents=True, exist_ok=True)
-    staging = out_dir / f".{as_of}.tmp-{os.getpid()}"
+    staging = out_dir / f".{day}.tmp-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
         _write_files(
-            staging, risk_list, changes, contacts, lang, context, workbook_tiers, workbook_max_rows
+            staging,
+            risk_list,
+            changes,
+            contacts,
+            lang,
+            context,
+            (workbook_tiers, workbook_max_rows, capacity),
         )
         _publish(staging, final, backup)
     finally:
@@ -66,7 +71,8 @@ def write_outputs(
     return final
 
 
-def _write_files(folder, risk_list, changes, contacts, lang, context, tiers, max_rows) -> None:
+def _write_files(folder, risk_list, changes, contacts, lang, context, sizes) -> None:
+    tiers, max_rows, capacity = sizes
     parquet = io.BytesIO()
     risk_list.write_parquet(parquet, statistics=True)
     write_atomic(folder / "risk_list.parquet", parquet.getvalue())
@@ -74,7 +80,7 @@ def _write_files(folder, risk_list, changes, contacts, lang, context, tiers, max
     write_atomic(folder / "changes.csv", _csv(empty_changes() if changes is None else changes))
     book = render_workbook(risk_list, contacts, lang, context, changes, tiers, max_rows)
     write_atomic(folder / "risk_list.xlsx", book, mode=0o600 if contacts is not None else 0o644)
-    html = render_html(risk_list, context, lang, changes)
+    html = render_html(risk_list, context, lang, changes, top_n=capacity)
     write_atomic(folder / "report.html", html.encode("utf-8"))
 
 
@@ -155,16 +161,3 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _as_of(risk_list: pl.DataFrame, context: dict) -> str:
-    days = risk_list["as_of"].drop_nulls().unique()
-    if days.len() > 1:
-        raise ValueError(f"the risk list mixes as_of dates: {sorted(days.to_list())}")
-    if days.len() == 1:
-        return days.item().isoformat()
-    if "as_of" in context:
-        return str(context["as_of"])[:10]
-    raise ValueError(
-        "cannot tell the as_of date: the risk list is empty and context has no 'as_of'"
-    )

@@ -1,12 +1,15 @@
-"""Oracle probabilities of leaving within 3, 6 and 12 months, from the true hazards."""
+"""Oracle probabilities of leaving within each horizon, from the true hazards."""
 
 import polars as pl
 
-HORIZONS = (3, 6, 12)
+from runconfig import DEFAULT
 
 
 def oracle_probabilities(
-    hazards: pl.DataFrame, departures: pl.DataFrame, snapshots: pl.DataFrame
+    hazards: pl.DataFrame,
+    departures: pl.DataFrame,
+    snapshots: pl.DataFrame,
+    horizons: tuple[int, ...] = DEFAULT.horizons,
 ) -> pl.DataFrame:
     """p_leave_h = 1 if departed before the snapshot's month, else 1 - prod(1 - hazard) over h months."""
     cum = (
@@ -32,7 +35,7 @@ def oracle_probabilities(
         return joined.select("_row", pl.col("cum").fill_null(0.0).alias(name))
 
     out = snap.join(cum_at(-1, "_c0"), on="_row", how="left")
-    for h in HORIZONS:
+    for h in horizons:
         out = out.join(cum_at(h - 1, f"_c{h}"), on="_row", how="left")
     out = out.join(
         departures.lazy().select("talent_id", "first_departure_month"), on="talent_id", how="left"
@@ -43,6 +46,6 @@ def oracle_probabilities(
         .then(1.0)
         .otherwise(1.0 - (pl.col(f"_c{h}") - pl.col("_c0")).exp())
         .alias(f"p_leave_{h}m")
-        for h in HORIZONS
+        for h in horizons
     ]
     return out.sort("_row").select("talent_id", "as_of", *probs).collect()

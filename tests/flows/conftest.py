@@ -25,8 +25,8 @@ def prefect_backend():
 @pytest.fixture(scope="session")
 def pipeline(tmp_path_factory, prefect_backend) -> dict[str, Path | str]:
     """Simulate 1,200 talents, train through the flow into a temporary MLflow store."""
-    from flows.run import simulate_registry
     from flows.train import train_model
+    from pipeline.extract import simulate_registry
 
     root = tmp_path_factory.mktemp("pipeline")
     registry = root / "registry"

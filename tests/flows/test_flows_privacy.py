@@ -94,7 +94,7 @@ def free_port() -> int:
 def written(tmp_path_factory) -> dict:
     """Ingest, features, train and score (with and without contacts) as the CLI does, logs kept."""
     from flows.deploy import start_server
-    from flows.run import simulate_registry
+    from pipeline.extract import simulate_registry
 
     root = tmp_path_factory.mktemp("privacy")
     registry = root / "registry"

@@ -23,15 +23,12 @@ from prefect.states import Failed
 from typer.testing import CliRunner
 
 from flows.cli import app
-from flows.errors import (
-    HideExpectedTracebacks,
-    ServiceUnavailable,
-    UsageError,
-    check_model_store,
-    check_prefect_api,
-    no_champion,
-)
-from flows.score import load_model, retry_helps
+from flows.errors import HideExpectedTracebacks, check_prefect_api
+from flows.tasks import as_task, retry_helps
+from models.errors import ModelStoreUnavailable, NoChampion
+from models.registry import check_model_store, is_missing_champion, open_champion
+from pipeline.errors import ServiceUnavailable, UsageError
+from pipeline.score import load_model
 from reports.write import FILES, recover_interrupted, write_outputs
 
 AS_OF = "2026-11-23"
@@ -54,7 +51,7 @@ def dead_pid() -> int:
 
 def test_refused_mlflow_server_fails_in_seconds_naming_mlflow_and_how_to_start_it():
     started = time.monotonic()
-    with pytest.raises(ServiceUnavailable) as caught:
+    with pytest.raises(ModelStoreUnavailable) as caught:
         check_model_store(f"http://127.0.0.1:{free_port()}")
     assert time.monotonic() - started < 3
     assert "MLflow tracking server" in str(caught.value)
@@ -62,7 +59,7 @@ def test_refused_mlflow_server_fails_in_seconds_naming_mlflow_and_how_to_start_i
 
 
 def test_missing_sqlite_store_says_train_first(tmp_path):
-    with pytest.raises(ServiceUnavailable, match="no MLflow store at .*retention train --data"):
+    with pytest.raises(ModelStoreUnavailable, match="no MLflow store at .*retention train --data"):
         check_model_store(f"sqlite:///{tmp_path / 'mlflow.db'}")
     assert not (tmp_path / "mlflow.db").exists()  # the check never creates an empty store
     (tmp_path / "mlflow.db").write_bytes(b"")
@@ -76,13 +73,21 @@ def test_only_a_missing_resource_reads_as_no_champion():
     class Other(Exception):
         error_code = "INTERNAL_ERROR"
 
-    err = no_champion("sqlite:///m.db", "talent-attrition", Missing("x"))
-    assert isinstance(err, UsageError)
-    assert str(err) == (
-        "no champion model 'talent-attrition' in the MLflow store sqlite:///m.db; "
+    assert is_missing_champion(Missing("x"))
+    assert not is_missing_champion(Other("x"))
+
+
+def test_a_store_without_a_champion_says_train_one_first(tmp_path):
+    from mlflow import MlflowClient
+
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    MlflowClient(uri).search_experiments()  # creates the (empty) store
+    with pytest.raises(NoChampion) as caught:
+        open_champion(uri)
+    assert str(caught.value) == (
+        f"no champion model 'talent-attrition' in the MLflow store {uri}; "
         "train one first: retention train --data DIR --as-of DATE"
     )
-    assert no_champion("sqlite:///m.db", "talent-attrition", Other("x")) is None
 
 
 def test_refused_prefect_api_names_prefect_and_both_ways_out():
@@ -95,10 +100,11 @@ def test_refused_prefect_api_names_prefect_and_both_ways_out():
 
 
 def test_model_load_is_retried_briefly_and_never_when_there_is_no_champion():
-    assert load_model.retries == 2
-    assert load_model.retry_delay_seconds <= 2
-    assert retry_helps(None, None, Failed(data=ServiceUnavailable("down"))) is True
-    assert retry_helps(None, None, Failed(data=UsageError("no champion"))) is False
+    task = as_task(load_model)
+    assert task.retries == 2
+    assert task.retry_delay_seconds <= 2
+    assert retry_helps(None, None, Failed(data=ModelStoreUnavailable("down"))) is True
+    assert retry_helps(None, None, Failed(data=NoChampion("no champion"))) is False
 
 
 def test_console_filter_drops_expected_errors_only():
@@ -136,15 +142,15 @@ def tiny_list(reason: str) -> pl.DataFrame:
 
 
 def test_overwrite_swaps_the_whole_folder_and_leaves_nothing_behind(tmp_path):
-    write_outputs(tiny_list("old"), tmp_path)
-    folder = write_outputs(tiny_list("new"), tmp_path, overwrite=True)
+    write_outputs(tiny_list("old"), tmp_path, dt.date(2026, 11, 23))
+    folder = write_outputs(tiny_list("new"), tmp_path, dt.date(2026, 11, 23))
     assert pl.read_parquet(folder / "risk_list.parquet")["reason_1"].to_list() == ["new"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [AS_OF]
     assert sorted(p.name for p in folder.iterdir()) == sorted(FILES)
 
 
 def test_recovery_restores_a_set_aside_run_and_drops_dead_staging(tmp_path):
-    write_outputs(tiny_list("old"), tmp_path)
+    write_outputs(tiny_list("old"), tmp_path, dt.date(2026, 11, 23))
     (tmp_path / AS_OF).rename(tmp_path / f".{AS_OF}.old")  # killed between the two renames
     dead = tmp_path / f".{AS_OF}.tmp-{dead_pid()}"
     alive = tmp_path / f".{AS_OF}.tmp-{os.getpid()}"
@@ -272,7 +278,7 @@ def test_killed_scoring_leaves_a_complete_run_and_the_next_run_completes(cli, tm
     final = run("--out", str(out), "--overwrite", "--lang", "en")
     assert final.returncode == 0, final.stderr
     assert assert_complete(out / AS_OF) == "en"
-    assert sorted(p.name for p in out.iterdir()) == [".retention.lock", AS_OF]
+    assert sorted(p.name for p in out.iterdir()) == [AS_OF]  # no lock file left behind
     assert len(set(langs)) == 2  # some kills came late enough to publish the new run
 
 

@@ -29,7 +29,7 @@ def result(tmp_path_factory):
         truth["hazards"], truth["departures"], frame.select("talent_id", "as_of")
     )
     numeric, categorical = catalog.model_columns(frame)
-    return train_attrition_model(frame, numeric, categorical, seed=0, oracle=oracle)
+    return train_attrition_model(frame, numeric, categorical, oracle=oracle)
 
 
 @pytest.mark.slow

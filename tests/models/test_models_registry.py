@@ -20,6 +20,7 @@ from models.registry import (
 )
 from models.toy import TOY_CATEGORICAL, TOY_NUMERIC, simulate_toy_snapshots
 from models.train import train_attrition_model
+from runconfig import RunConfig, TrainParams
 
 
 def test_gate_fails_only_beyond_tolerance():
@@ -40,7 +41,9 @@ def store(tmp_path_factory):
     folder = tmp_path_factory.mktemp("mlflow")
     uri = f"sqlite:///{folder}/mlflow.db"
     frame, oracle = simulate_toy_snapshots(n_talents=500, n_months=40, seed=5)
-    good = train_attrition_model(frame, TOY_NUMERIC, TOY_CATEGORICAL, oracle=oracle, n_boot=10)
+    good = train_attrition_model(
+        frame, TOY_NUMERIC, TOY_CATEGORICAL, RunConfig(train=TrainParams(n_boot=10)), oracle=oracle
+    )
     first = log_training_run(good, {"seed": 0}, {"extract": "toy"}, uri, git_commit="abc123")
     decision = promote_if_better(good, first, uri)
     return uri, frame, good, first, decision
@@ -68,7 +71,7 @@ def test_first_model_becomes_champion_and_run_holds_everything(store):
 @pytest.mark.slow
 def test_a_worse_model_is_registered_but_not_promoted(store):
     uri, frame, _, _, _ = store
-    weak = train_attrition_model(frame, ["age"], [], n_boot=5)
+    weak = train_attrition_model(frame, ["age"], [], RunConfig(train=TrainParams(n_boot=5)))
     run_id = log_training_run(weak, {"seed": 0}, {"extract": "toy"}, uri)
     decision = promote_if_better(weak, run_id, uri)
     assert not decision.promoted and decision.champion_before == "1"

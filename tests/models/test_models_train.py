@@ -5,6 +5,7 @@ from polars.testing import assert_frame_equal
 
 from models.toy import TOY_CATEGORICAL, TOY_NUMERIC, simulate_toy_snapshots
 from models.train import cap_rows, train_attrition_model
+from runconfig import RunConfig, TrainParams
 
 # The defaults' leaves of >= 800 rows are sized for 20k+ registries, not a 700-talent toy.
 TINY = {"min_data_in_leaf": 50}
@@ -14,7 +15,11 @@ TINY = {"min_data_in_leaf": 50}
 def toy():
     frame, oracle = simulate_toy_snapshots(n_talents=700, n_months=44, seed=3)
     result = train_attrition_model(
-        frame, TOY_NUMERIC, TOY_CATEGORICAL, seed=0, oracle=oracle, n_boot=30, lgb_params=TINY
+        frame,
+        TOY_NUMERIC,
+        TOY_CATEGORICAL,
+        RunConfig(train=TrainParams(n_boot=30, lgb_params=TINY)),
+        oracle=oracle,
     )
     return frame, oracle, result
 
@@ -32,7 +37,7 @@ def test_predictions_are_probabilities_non_decreasing_in_the_horizon(toy):
 def test_training_is_deterministic_for_a_seed(toy):
     frame, _, result = toy
     again = train_attrition_model(
-        frame, TOY_NUMERIC, TOY_CATEGORICAL, seed=0, n_boot=5, lgb_params=TINY
+        frame, TOY_NUMERIC, TOY_CATEGORICAL, RunConfig(train=TrainParams(n_boot=5, lgb_params=TINY))
     )
     assert_frame_equal(result.model.predict(frame), again.model.predict(frame))
 

@@ -4,6 +4,7 @@ from nbclient import NotebookClient
 
 from models.registry import log_training_run, promote_if_better
 from models.toy import TOY_CATEGORICAL, TOY_NUMERIC, simulate_toy_snapshots
+from runconfig import RunConfig, TrainParams
 from models.train import train_attrition_model
 
 NOTEBOOK = "notebooks/model_review.ipynb"
@@ -13,7 +14,9 @@ NOTEBOOK = "notebooks/model_review.ipynb"
 def test_model_review_notebook_runs_against_a_store_with_one_run(tmp_path, monkeypatch):
     uri = f"sqlite:///{tmp_path}/mlflow.db"
     frame, oracle = simulate_toy_snapshots(n_talents=400, n_months=40, seed=2)
-    result = train_attrition_model(frame, TOY_NUMERIC, TOY_CATEGORICAL, oracle=oracle, n_boot=5)
+    result = train_attrition_model(
+        frame, TOY_NUMERIC, TOY_CATEGORICAL, RunConfig(train=TrainParams(n_boot=5)), oracle=oracle
+    )
     promote_if_better(result, log_training_run(result, {}, {"extract": "toy"}, uri), uri)
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
     notebook = nbformat.read(NOTEBOOK, as_version=4)

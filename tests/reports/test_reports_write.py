@@ -58,10 +58,10 @@ def _contacts() -> pl.DataFrame:
 
 def test_identical_input_gives_identical_parquet_and_csv(tmp_path):
     one = write_outputs(
-        _risk_list(), tmp_path / "a", contacts=_contacts(), context={"model_version": "4"}
+        _risk_list(), tmp_path / "a", AS_OF, contacts=_contacts(), context={"model_version": "4"}
     )
     two = write_outputs(
-        _risk_list(), tmp_path / "b", contacts=_contacts(), context={"model_version": "4"}
+        _risk_list(), tmp_path / "b", AS_OF, contacts=_contacts(), context={"model_version": "4"}
     )
     assert one.name == two.name == "2026-11-23"
     for name in ("risk_list.parquet", "risk_list.csv", "changes.csv"):
@@ -70,18 +70,15 @@ def test_identical_input_gives_identical_parquet_and_csv(tmp_path):
     assert pl.read_parquet(one / "risk_list.parquet").equals(_risk_list())
 
 
-def test_a_finished_run_is_not_overwritten_unless_asked(tmp_path):
-    folder = write_outputs(_risk_list(), tmp_path, context={})
-    with pytest.raises(FileExistsError, match="2026-11-23"):
-        write_outputs(_risk_list().head(1), tmp_path, context={})
-    assert pl.read_parquet(folder / "risk_list.parquet").height == 4
-    write_outputs(_risk_list().head(1), tmp_path, context={}, overwrite=True)
+def test_a_second_run_replaces_the_whole_folder(tmp_path):
+    folder = write_outputs(_risk_list(), tmp_path, AS_OF, context={})
+    write_outputs(_risk_list().head(1), tmp_path, AS_OF, context={})
     assert pl.read_parquet(folder / "risk_list.parquet").height == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-11-23"]
 
 
 def test_a_run_killed_midway_leaves_the_old_outputs(tmp_path, monkeypatch):
-    folder = write_outputs(_risk_list(), tmp_path, context={})
+    folder = write_outputs(_risk_list(), tmp_path, AS_OF, context={})
     before = (folder / "risk_list.csv").read_bytes()
 
     def crash(*args, **kwargs):
@@ -89,16 +86,20 @@ def test_a_run_killed_midway_leaves_the_old_outputs(tmp_path, monkeypatch):
 
     monkeypatch.setattr(write_module, "render_html", crash)
     with pytest.raises(KeyboardInterrupt):
-        write_outputs(_risk_list().head(1), tmp_path, context={}, overwrite=True)
+        write_outputs(_risk_list().head(1), tmp_path, AS_OF, context={})
     assert (folder / "risk_list.csv").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-11-23"]
 
 
-def test_county_filter_writes_that_countys_talents_only(tmp_path):
-    previous = _risk_list().with_columns(pl.col("p_leave_6m") / 2)
+def test_a_countys_run_writes_that_countys_talents_only(tmp_path):
+    # The pipeline filters once (pipeline.score.select_county); a county's run folder holds
+    # only its own earlier lists, so both arrive here already filtered.
+    decheng = pl.col("county") == "decheng"
+    previous = _risk_list().with_columns(pl.col("p_leave_6m") / 2).filter(decheng)
     folder = write_outputs(
-        _risk_list(),
+        _risk_list().filter(decheng),
         tmp_path,
+        AS_OF,
         contacts=_contacts(),
         county="decheng",
         previous=previous,
@@ -113,7 +114,7 @@ def test_county_filter_writes_that_countys_talents_only(tmp_path):
 
 def test_workbook_sheets_headers_and_contacts(tmp_path):
     folder = write_outputs(
-        _risk_list(), tmp_path, contacts=_contacts(), context={"model_version": "4"}
+        _risk_list(), tmp_path, AS_OF, contacts=_contacts(), context={"model_version": "4"}
     )
     path = folder / "risk_list.xlsx"
     sheets = pl.read_excel(path, sheet_id=0)
@@ -127,7 +128,7 @@ def test_workbook_sheets_headers_and_contacts(tmp_path):
 
 
 def test_workbook_in_english_without_contacts(tmp_path):
-    folder = write_outputs(_risk_list(), tmp_path, contacts=None, lang="en", context={})
+    folder = write_outputs(_risk_list(), tmp_path, AS_OF, contacts=None, lang="en", context={})
     sheets = pl.read_excel(folder / "risk_list.xlsx", sheet_id=0)
     assert list(sheets) == ["Summary", "Decheng", "Qihe"]
     columns = sheets["Decheng"].columns
@@ -136,7 +137,7 @@ def test_workbook_in_english_without_contacts(tmp_path):
 
 
 def test_no_pii_outside_the_workbook(tmp_path):
-    folder = write_outputs(_risk_list(), tmp_path, contacts=_contacts(), context={})
+    folder = write_outputs(_risk_list(), tmp_path, AS_OF, contacts=_contacts(), context={})
     for name in ("risk_list.parquet", "risk_list.csv", "changes.csv", "report.html"):
         data = (folder / name).read_bytes()
         for secret in (PHONE, ID_NUMBER, "王小明"):
@@ -144,7 +145,7 @@ def test_no_pii_outside_the_workbook(tmp_path):
 
 
 def test_html_is_self_contained_chinese_and_draws_the_cliff(tmp_path):
-    folder = write_outputs(_risk_list(), tmp_path, context={"model_version": "4"})
+    folder = write_outputs(_risk_list(), tmp_path, AS_OF, context={"model_version": "4"})
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert '<meta charset="utf-8">' in html and '<html lang="zh-CN">' in html
     assert not re.search(r"https?://", html)
@@ -174,15 +175,14 @@ def test_html_cliff_curve_with_enough_talents(tmp_path):
         },
         schema_overrides={f"reason_{k}": pl.String for k in (1, 2, 3)},
     )
-    html = (write_outputs(rows, tmp_path, context={}, lang="en") / "report.html").read_text(
+    html = (write_outputs(rows, tmp_path, AS_OF, context={}, lang="en") / "report.html").read_text(
         encoding="utf-8"
     )
     assert html.count("<polyline") == 3 and "subsidy ends" in html
 
 
 def test_an_overwrite_killed_between_its_renames_is_recovered(tmp_path):
-    folder = write_outputs(_risk_list(), tmp_path, context={})
+    folder = write_outputs(_risk_list(), tmp_path, AS_OF, context={})
     folder.rename(tmp_path / ".2026-11-23.old")  # as if killed after moving the old run aside
-    with pytest.raises(FileExistsError):
-        write_outputs(_risk_list().head(1), tmp_path, context={})
+    write_module.recover_interrupted(tmp_path, "2026-11-23")
     assert pl.read_parquet(folder / "risk_list.parquet").height == 4

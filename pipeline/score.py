@@ -1,0 +1,149 @@
+"""The weekly scoring pipeline: champion, snapshot, probabilities, reasons, the officers' files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from features.catalog import FEATURES
+from features.snapshots import scoring_snapshot
+from pipeline.errors import UsageError
+from pipeline.extract import load_for
+from pipeline.outputs import claim_run_folder, exclusive_output, previous_list
+from pipeline.requests import ScoreRequest
+from pipeline.settings import Settings
+from reports.labels import label_code
+from reports.risk_list import build_risk_list
+from reports.write import write_outputs
+from runconfig import RunConfig
+
+Step = Callable[[Callable], Callable]
+
+
+def plain(fn: Callable) -> Callable:
+    """Run a step as the plain function it is (flows/ passes a Prefect task maker instead)."""
+    return fn
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """Where the run was published and what it holds."""
+
+    folder: Path
+    risk_list: pl.DataFrame
+
+    @property
+    def text(self) -> str:
+        """What the command prints."""
+        return f"{self.risk_list.height:,} talents scored -> {self.folder}"
+
+
+def load_model(tracking_uri: str):
+    """The champion model and its version."""
+    from models.registry import open_champion  # heavy: imports MLflow
+
+    return open_champion(tracking_uri)
+
+
+def ingest(data: Path, settings: Settings, as_of: date):
+    """The validated extract, refused when it cannot support `as_of`."""
+    return load_for(data, settings, as_of)
+
+
+def build_scoring_snapshot(tables: dict[str, pl.DataFrame], as_of: date, settings: Settings):
+    """The talents present at `as_of` with their features."""
+    return scoring_snapshot(tables, as_of, settings.run.time_rules)
+
+
+def select_county(snapshot: pl.DataFrame, county: str | None) -> pl.DataFrame:
+    """One county's talents (peers and rates were computed on the whole city first)."""
+    if county is None:
+        return snapshot
+    found = snapshot.filter(pl.col("county") == county)
+    if found.is_empty():
+        name = pl.select(label_code(pl.lit(county), "county", "zh")).item()
+        raise UsageError(f"--county: no talent of {county} ({name}) is present at this date")
+    return found
+
+
+def explain_list(snapshot: pl.DataFrame, probs: pl.DataFrame, config: RunConfig) -> pl.DataFrame:
+    """The talents an officer will look at: medium and high tiers, and each county's top ones."""
+    scores = pl.concat([snapshot.select("talent_id", "county"), probs], how="horizontal")
+    headline = pl.col(config.headline)
+    top = headline.rank("ordinal", descending=True).over("county") <= config.capacity
+    listed = scores.filter((headline >= config.tiers.medium) | top)
+    return snapshot.join(listed.select("talent_id"), on="talent_id", how="semi")
+
+
+def feature_docs(snapshot: pl.DataFrame, lang: str) -> dict[str, str]:
+    """How reasons name each feature, the city's own x_* attributes as the city named them."""
+    docs = {f.name: (f.doc_zh if lang == "zh" else f.doc_en) for f in FEATURES}
+    for name in snapshot.columns:
+        if name.startswith("x_"):
+            label = name.removeprefix("x_").replace("_", " ")
+            docs[name] = f"登记属性「{label}」" if lang == "zh" else f"registry attribute '{label}'"
+    return docs
+
+
+SCORE_KEYS = [
+    "talent_id",
+    "as_of",
+    "county",
+    "employer_id",
+    "subsidy_end_date",
+    "months_to_subsidy_end",
+]
+
+
+def rank_and_explain(snapshot: pl.DataFrame, model, version: str, lang: str, config: RunConfig):
+    """Probabilities for everyone, reasons for the talents an officer will look at."""
+    probs = model.predict(snapshot)
+    scores = pl.concat([snapshot.select(SCORE_KEYS), probs], how="horizontal")
+    subset = explain_list(snapshot, probs, config)
+    contributions = model.contributions(subset, horizon=config.headline_horizon)
+    return build_risk_list(
+        scores,
+        subset,
+        contributions,
+        version,
+        lang=lang,
+        thresholds=config.tiers,
+        feature_docs=feature_docs(snapshot, lang),
+        horizons=tuple(model.horizons),  # the model says which horizons it predicts
+        headline=config.headline,
+    )
+
+
+def publish(risk_list, request: ScoreRequest, contacts, previous, version: str, config: RunConfig):
+    """Write the risk list files and reports atomically into the as-of folder."""
+    return write_outputs(
+        risk_list,
+        request.out_dir,
+        request.as_of,
+        contacts=contacts,
+        lang=request.lang,
+        county=request.county,
+        previous=previous,
+        context={"model_version": version, "talents_scored": risk_list.height},
+        capacity=config.capacity,
+    )
+
+
+def score_week(request: ScoreRequest, settings: Settings, step: Step = plain) -> ScoreResult:
+    """Score every talent present at the request's date with the champion and publish the list."""
+    out_dir, as_of = request.out_dir, request.as_of
+    with exclusive_output(out_dir):
+        claim_run_folder(out_dir, as_of, request.overwrite)
+        model, version = step(load_model)(settings.tracking_uri)  # a missing store fails fast
+        extract = step(ingest)(request.data, settings, as_of)
+        snapshot = step(build_scoring_snapshot)(extract.tables, as_of, settings)
+        snapshot = select_county(snapshot, request.county)
+        risk_list = step(rank_and_explain)(snapshot, model, version, request.lang, settings.run)
+        contacts = extract.contacts if request.contacts else None
+        previous = previous_list(out_dir, as_of)
+        folder = step(publish)(risk_list, request, contacts, previous, version, settings.run)
+    return ScoreResult(folder, risk_list)

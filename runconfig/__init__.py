@@ -1,0 +1,105 @@
+"""The run configuration: every setting a run computes with, declared once, frozen.
+
+Built once at the entry point (the CLI, a flow's parameters, a test, the bench) and passed
+down as plain arguments. Nothing here reads the environment, a path or a clock; this package
+imports nothing of the project's, so every package may take its types.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class TimeRules(BaseModel):
+    """The contract's reporting lag and departure gap rule (contract section 1).
+
+    Contributions for month M are known from day `reporting_day` of month M +
+    `reporting_lag_months`; a talent departs in month M when they paid in M-1 and paid
+    nothing in M .. M + `gap_months` - 1.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    reporting_lag_months: int = Field(default=1, ge=0)
+    reporting_day: int = Field(default=15, ge=1, le=28)
+    gap_months: int = Field(default=3, ge=1)
+
+
+class RiskThresholds(BaseModel):
+    """Tier thresholds on the headline probability: high >= high, medium >= medium, else low.
+
+    Why 0.30 and 0.15: typical annual employee turnover in China is 18-20% (domain.md), so
+    about 10% of talents leave within six months. `medium` (0.15) flags talents about
+    1.5 times that base rate and `high` (0.30) about three times it: a short list an
+    officer can call in a week, and a watch list behind it. They apply to calibrated
+    probabilities, so a threshold reads as "at least 30% likely to leave Dezhou within six
+    months".
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    high: float = 0.30
+    medium: float = 0.15
+
+    @model_validator(mode="after")
+    def _check_order(self) -> RiskThresholds:
+        if not 0.0 < self.medium <= self.high <= 1.0:
+            raise ValueError(
+                "thresholds must satisfy 0 < medium <= high <= 1, "
+                f"got medium={self.medium}, high={self.high}"
+            )
+        return self
+
+
+class TrainParams(BaseModel):
+    """How the per-horizon models are fitted and evaluated (models/train.py says why each)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    seed: int = 0
+    num_threads: int = Field(default=2, ge=1)
+    lgb_params: dict[str, float | int | str | bool] = Field(default_factory=dict)
+    num_boost_round: int = Field(default=600, ge=1)
+    test_months: int = Field(default=6, ge=1)
+    calibration_months: int = Field(default=6, ge=1)
+    purge_months: int | None = None  # None: purge the horizon itself
+    train_months: int | None = 48  # None: every month before the calibration block
+    n_boot: int = Field(default=200, ge=0)
+    blend_weight: float = Field(default=0.5, ge=0.0, le=1.0)
+    max_train_rows: int | None = 1_500_000
+
+
+class RunConfig(BaseModel):
+    """What one run computes with: horizons, officer capacity, tiers, time rules, training."""
+
+    model_config = ConfigDict(frozen=True)
+
+    horizons: tuple[int, ...] = (3, 6, 12)  # the contract's p_leave_3m / 6m / 12m
+    headline_horizon: int = 6  # tiers, ranking and reasons read this horizon
+    capacity: int = Field(default=50, ge=1)  # talents an officer can call in a week, per county
+    tiers: RiskThresholds = RiskThresholds()
+    time_rules: TimeRules = TimeRules()
+    train: TrainParams = TrainParams()
+
+    @field_validator("horizons")
+    @classmethod
+    def _check_horizons(cls, horizons: tuple[int, ...]) -> tuple[int, ...]:
+        if not horizons or any(h < 1 for h in horizons) or list(horizons) != sorted(set(horizons)):
+            raise ValueError(f"horizons must be distinct positive months in order, got {horizons}")
+        return horizons
+
+    @model_validator(mode="after")
+    def _check_headline(self) -> RunConfig:
+        if self.headline_horizon not in self.horizons:
+            raise ValueError(
+                f"headline_horizon {self.headline_horizon} is not one of the horizons {self.horizons}"
+            )
+        return self
+
+    @property
+    def headline(self) -> str:
+        """The headline probability column, e.g. p_leave_6m."""
+        return f"p_leave_{self.headline_horizon}m"
+
+
+DEFAULT = RunConfig()
