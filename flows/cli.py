@@ -85,7 +85,7 @@ def simulate(
         checks.check_choice(encoding, ("utf-8", "gbk", "gb18030"), "--encoding")
     checks.check_positive(talents, "--talents")
     checks.check_out_folder(out)
-    from pipeline.extract import simulate_registry
+    from pipeline.extract import simulate_registry  # heavy: pandera, pandas
 
     typer.echo(simulate_registry(out, talents, seed, day, fmt, checks.ENCODINGS[encoding.lower()]))
 
@@ -95,9 +95,10 @@ def simulate(
 def ingest(data: DataOpt, work: WorkOpt = None) -> None:
     """Read and validate an extract; report accepted and quarantined rows."""
     checks.check_data(data)
-    from pipeline.extract import describe_ingest, load_extract
+    run = settings(work)
+    from pipeline.extract import describe_ingest, load_extract  # heavy: pandera, pandas
 
-    typer.echo(describe_ingest(load_extract(data, settings(work))))
+    typer.echo(describe_ingest(load_extract(data, run)))
 
 
 @app.command()
@@ -112,9 +113,10 @@ def features(
     checks.check_data(data)
     day = checks.check_date(as_of)
     checks.check_out_file(out)
-    from pipeline.extract import write_scoring_features
+    run = settings(work)
+    from pipeline.extract import write_scoring_features  # heavy: pandera, pandas
 
-    typer.echo(write_scoring_features(data, day, out, settings(work)))
+    typer.echo(write_scoring_features(data, day, out, run))
 
 
 @app.command()
