@@ -128,7 +128,9 @@ def test_work_naming_a_file_is_refused(extract_dir, tmp_path, no_store):
 
 def test_simulate_refuses_bad_format_encoding_and_size(tmp_path):
     base = ["simulate", "--out", str(tmp_path / "reg"), "--as-of", "2026-11-23"]
-    assert refused([*base, "--format", "json"]) == "--format: 'json' is not one of parquet, csv, xlsx"
+    assert (
+        refused([*base, "--format", "json"]) == "--format: 'json' is not one of parquet, csv, xlsx"
+    )
     assert refused([*base, "--encoding", "big5"]) == (
         "--encoding: 'big5' is not one of utf-8, gbk, gb18030"
     )
