@@ -6,7 +6,7 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 PREFECT_PORT ?= 4200
 
-.PHONY: setup demo test test-fast bench serve lint mlflow-ui clean
+.PHONY: setup demo test test-fast bench serve lint mlflow-ui notebook clean
 
 .venv/.synced: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
@@ -32,6 +32,9 @@ serve: setup
 
 mlflow-ui: setup
 	$(UV) run mlflow ui --backend-store-uri sqlite:///mlruns/mlflow.db --host 127.0.0.1 --port 5000
+
+notebook: setup
+	$(UV) run jupyter lab --ip 127.0.0.1 --no-browser --notebook-dir notebooks
 
 lint: setup
 	$(UV) run ruff check .

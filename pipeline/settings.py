@@ -13,6 +13,19 @@ DEFAULT_STORE = Path("mlruns") / "mlflow.db"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def find_project_root(start: Path) -> Path:
+    """The nearest folder at or above `start` holding this project's pyproject.toml.
+
+    A notebook runs in its own folder (notebooks/); the project's store is at the root.
+    Falls back to the folder this code was installed from.
+    """
+    for folder in (start.resolve(), *start.resolve().parents):
+        marker = folder / "pyproject.toml"
+        if marker.is_file() and 'name = "retention"' in marker.read_text(encoding="utf-8"):
+            return folder
+    return PROJECT_ROOT
+
+
 def sqlite_uri(db: Path) -> str:
     """The MLflow tracking URI of a SQLite store file."""
     return f"sqlite:///{db}"
