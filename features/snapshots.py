@@ -68,7 +68,7 @@ def build_snapshots(tables: dict[str, pl.DataFrame], dates: list[date], rules=No
     timeline = pay_timeline(contributions, r.gap_months).collect()
     grid = join_pay_state(present_talents(talents.lazy(), timeline, dates, k_max, r), timeline)
     flexible = talents.filter(pl.col("program") == FLEXIBLE).get_column("talent_id")
-    context = context_rows(timeline.lazy(), ks, flexible)
+    context = context_rows(timeline.lazy(), ks, flexible, r)
     return finish_snapshots(grid.drop("_ord").lazy(), context, tables, k_max)
 
 
@@ -76,7 +76,9 @@ def build_snapshots(tables: dict[str, pl.DataFrame], dates: list[date], rules=No
 CONTEXT_MONTHS = 12
 
 
-def context_rows(timeline: pl.LazyFrame, ks: list[int], flexible: pl.Series) -> pl.LazyFrame:
+def context_rows(
+    timeline: pl.LazyFrame, ks: list[int], flexible: pl.Series, r: Rules
+) -> pl.LazyFrame:
     """The timeline rows the employer and county context read for the last known months `ks`.
 
     Paying rows at each k and 6 months before (employer headcounts) and departures confirmed
@@ -88,8 +90,11 @@ def context_rows(timeline: pl.LazyFrame, ks: list[int], flexible: pl.Series) -> 
     counted = pl.col("_departs") & pl.col("_confirmed").is_between(
         ks[0] - CONTEXT_MONTHS + 1, ks[-1]
     )
+    # A departure confirmed at c left its last paid month c - gap: nothing earlier is read.
+    since = min(months[0], ks[0] - CONTEXT_MONTHS + 1 - r.gap_months)
     return (
-        timeline.filter(pl.col("_m").is_in(months) | counted)
+        timeline.filter(pl.col("_m") >= since)
+        .filter(pl.col("_m").is_in(months) | counted)
         .filter(~pl.col("talent_id").is_in(flexible.implode()))
         .select("talent_id", "employer_id", "_m", "_departs", "_confirmed")
         .collect()
@@ -180,23 +185,14 @@ def present_talents(
 ) -> pl.DataFrame:
     """(talent, as_of) pairs in the population: arrived, not flexible, paid, no confirmed departure.
 
-    Each row carries the last known month `_k` and the talent's ordinal `_ord` in the timeline;
-    rows come date by date, each date's in timeline order.
+    Each row carries the last known month `_k` and the talent's position `_ord` in the
+    timeline; rows come date by date, each date's in timeline order.
     """
     paid = (
         first_rows(timeline.lazy())
-        .join(
-            first_departures(timeline.lazy(), k_max),
-            on="talent_id",
-            how="left",
-            maintain_order="left",
-        )
-        .join(
-            talents.filter(pl.col("program") != FLEXIBLE),
-            on="talent_id",
-            how="inner",
-            maintain_order="left",
-        )
+        .join(first_departures(timeline.lazy(), k_max), on="talent_id", how="left")
+        .join(talents.filter(pl.col("program") != FLEXIBLE), on="talent_id", how="inner")
+        .sort("_ord")  # in timeline order: the state lookups then search nearby keys
         .collect()
         .lazy()
     )

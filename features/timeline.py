@@ -102,8 +102,8 @@ def pay_timeline(contributions: pl.LazyFrame, gap_months: int) -> pl.LazyFrame:
     neighbouring row replace slower .over() windows. Per row: `_new` (the talent's first row),
     `_change` (employer differs from the previous row's), the talent's running `_changes_cum`
     and `_paid_cum`, `_last_change` (month of the latest change, null if none), `_departs`,
-    `_confirmed`, and `_key` (talent ordinal * 2**20 + `_m`, rising down the rows) that
-    `join_pay_state` searches. A row P is followed by a departure (month P+1, confirmed once
+    `_confirmed`, and `_key` (the talent's first row * 2**20 + `_m`, rising down the rows)
+    that `join_pay_state` searches. A row P is followed by a departure (month P+1, confirmed once
     month P+gap is known) when the next paid month is more than `gap_months` later or
     unknown; callers keep only the departures whose confirmation month they know.
     """
@@ -113,18 +113,18 @@ def pay_timeline(contributions: pl.LazyFrame, gap_months: int) -> pl.LazyFrame:
     new, m, employer = pl.col("_new"), pl.col("_m"), pl.col("employer_id")
     change = ~new & (employer != employer.shift(1)).fill_null(False)
     following = pl.when(~new.shift(-1).fill_null(True)).then(m.shift(-1))
-    row, start, changes = pl.int_range(pl.len(), dtype=pl.Int32), pl.col("_start"), pl.col("_c")
+    row, start, changes = pl.int_range(pl.len(), dtype=pl.Int64), pl.col("_start"), pl.col("_c")
     return (
         rows.with_columns(
             _change=change,
             _departs=following.is_null() | (following - m > gap_months),
-            _key=(new.cast(pl.Int64).cum_sum() - 1) * _MONTHS_PER_RUN + m,
             _start=pl.when(new).then(row).forward_fill(),  # the talent's first row
             _c=change.cast(pl.Int32).cum_sum(),  # a talent's first row is never a change
         )
         .with_columns(
+            _key=start * _MONTHS_PER_RUN + m,
             _changes_cum=changes - changes.gather(start),
-            _paid_cum=row - start + 1,
+            _paid_cum=(row - start + 1).cast(pl.Int32),
             _last_change=pl.when("_change").then(m).when(new).then(-1).forward_fill(),
             _confirmed=pl.when("_departs").then(m + gap_months),
         )
@@ -182,7 +182,7 @@ def first_departures(timeline: pl.LazyFrame, last_month: int) -> pl.LazyFrame:
 
 
 def first_rows(timeline: pl.LazyFrame) -> pl.LazyFrame:
-    """Each talent's first timeline row: talent_id, its ordinal `_ord` (as in `_key`), `_first_paid`."""
+    """Each talent's first timeline row: talent_id, `_ord` (that row, as in `_key`), `_first_paid`."""
     return timeline.filter("_new").select(
         "talent_id", _ord=pl.col("_key") // _MONTHS_PER_RUN, _first_paid="_m"
     )
@@ -229,12 +229,14 @@ def join_pay_state(grid: pl.DataFrame, timeline: pl.DataFrame) -> pl.DataFrame:
 def latest_rows(keys: pl.Series, targets: pl.DataFrame) -> pl.Series:
     """Index of talent `_ord`'s latest timeline row at month `_at` or before (null if none).
 
-    A binary search in the timeline's (talent ordinal, month) keys, which rise down the rows.
+    A binary search in the timeline's (talent's first row, month) keys, which rise down the rows.
     """
-    target = targets.select(pl.col("_ord").cast(pl.Int64) * _MONTHS_PER_RUN + pl.col("_at"))
-    at = keys.search_sorted(target.to_series(), side="right").cast(pl.Int64) - 1
+    target = targets.select(
+        pl.col("_ord").cast(pl.Int64) * _MONTHS_PER_RUN + pl.col("_at")
+    ).to_series()
+    at = keys.search_sorted(target, side="right").cast(pl.Int64) - 1
     found = keys.gather(at.clip(lower_bound=0))
-    own = (at >= 0) & (found // _MONTHS_PER_RUN == targets.get_column("_ord"))
+    own = target.is_not_null() & (at >= 0) & (found // _MONTHS_PER_RUN == targets["_ord"])
     return pl.select(pl.when(own.fill_null(False)).then(at)).to_series()
 
 
