@@ -12,13 +12,12 @@ from features.timeline import (
     Rules,
     departures,
     first_departures,
+    first_rows,
     join_events,
     join_grants,
     join_pay_state,
     known_contributions,
     last_known_month,
-    last_known_month_expr,
-    latest_pay_state,
     month_index,
     month_start,
     pay_timeline,
@@ -32,40 +31,10 @@ FLEXIBLE = "flexible_expert"
 def scoring_snapshot(tables: dict[str, pl.DataFrame], as_of: date, rules=None) -> pl.DataFrame:
     """The talents present at `as_of`, with every feature as known at `as_of`.
 
-    The same rows and values as `build_snapshots(tables, [as_of])`, built for one date: one
-    ordered pass over the known contributions gives each talent's state at the last known
-    month (`latest_pay_state`) instead of the full timeline and its as-of joins, and the
-    employer and county context read only the months they look back on.
+    Exactly `build_snapshots(tables, [as_of])`: scoring and training share one implementation
+    of every column, so what a model is trained on is what it scores.
     """
-    r = read_rules(rules)
-    k = last_known_month(as_of, r)
-    talents = tables["talents"]
-    flexible = talents.filter(pl.col("program") == FLEXIBLE).get_column("talent_id")
-    state, recent = latest_pay_state(
-        tables["social_insurance"].lazy(), k, r.gap_months, since=k - CONTEXT_MONTHS - r.gap_months
-    )
-    # Only what the context reads: paying rows now and 6 months ago (employer headcounts) and
-    # departures confirmed in the last CONTEXT_MONTHS known months; flexible experts never count.
-    m, confirmed_at = pl.col("_m"), pl.col("_confirmed")
-    counted = pl.col("_departs") & confirmed_at.is_between(k - CONTEXT_MONTHS + 1, k)
-    recent = (
-        recent.filter((m == k) | (m == k - 6) | counted)
-        .filter(~pl.col("talent_id").is_in(flexible.implode()))
-        .collect()
-        .lazy()
-    )
-    confirmed = pl.col("_first_departure") + r.gap_months - 1
-    grid = (
-        talents.lazy()
-        .filter((pl.col("program") != FLEXIBLE) & (pl.col("arrival_date") < as_of))
-        .join(state, on="talent_id", how="inner")
-        .filter(confirmed.is_null() | (confirmed > k))
-        .drop("_first_departure")
-        .with_columns(as_of=pl.lit(as_of, dtype=pl.Date), _k=pl.lit(k, dtype=pl.Int32))
-        .collect()
-        .lazy()
-    )
-    return finish_snapshots(grid, recent, tables, k)
+    return build_snapshots(tables, [as_of], rules)
 
 
 def training_snapshots(
@@ -98,17 +67,44 @@ def build_snapshots(tables: dict[str, pl.DataFrame], dates: list[date], rules=No
     """Snapshot rows (talent, as_of) for the given dates with identity, catalog and x_* columns."""
     r = read_rules(rules)
     talents = tables["talents"]
-    k_max = max((last_known_month(d, r) for d in dates), default=None)
+    ks = sorted({last_known_month(d, r) for d in dates})
+    k_max = ks[-1] if ks else month_index(date.min) - 1  # no dates: nothing known
+    contributions = known_contributions(tables["social_insurance"].lazy(), k_max)
+    timeline = pay_timeline(contributions, r.gap_months).collect()
+    grid = join_pay_state(present_talents(talents.lazy(), timeline, dates, k_max, r), timeline)
     flexible = talents.filter(pl.col("program") == FLEXIBLE).get_column("talent_id")
-    si = tables["social_insurance"].lazy().filter(~pl.col("talent_id").is_in(flexible.implode()))
-    timeline = pay_timeline(known_contributions(si, k_max or 0), r.gap_months).collect().lazy()
-    grid = join_pay_state(present_talents(talents.lazy(), timeline, dates, k_max or 0, r), timeline)
-    # Materialise the population once: every context join below reads it.
-    return finish_snapshots(grid.collect().lazy(), timeline, tables, k_max or 0)
+    context = context_rows(timeline.lazy(), ks, flexible, r)
+    return finish_snapshots(grid.drop("_ord").lazy(), context, tables, k_max)
 
 
 # The context features look back at most this many known months (county departures, 12).
 CONTEXT_MONTHS = 12
+
+
+def context_rows(
+    timeline: pl.LazyFrame, ks: list[int], flexible: pl.Series, r: Rules
+) -> pl.LazyFrame:
+    """The timeline rows the employer and county context read for the last known months `ks`.
+
+    Paying rows at each k and 6 months before (employer headcounts) and departures confirmed
+    in the CONTEXT_MONTHS known months up to each k; flexible experts never count.
+    """
+    if not ks:
+        return timeline.head(0)
+    months = sorted(set(ks) | {k - 6 for k in ks})
+    counted = pl.col("_departs") & pl.col("_confirmed").is_between(
+        ks[0] - CONTEXT_MONTHS + 1, ks[-1]
+    )
+    # A departure confirmed at c left its last paid month c - gap: nothing earlier is read.
+    since = min(months[0], ks[0] - CONTEXT_MONTHS + 1 - r.gap_months)
+    return (
+        timeline.filter(pl.col("_m") >= since)
+        .filter(pl.col("_m").is_in(months) | counted)
+        .filter(~pl.col("talent_id").is_in(flexible.implode()))
+        .select("talent_id", "employer_id", "_m", "_departs", "_confirmed")
+        .collect()
+        .lazy()
+    )
 
 
 def finish_snapshots(
@@ -116,8 +112,7 @@ def finish_snapshots(
 ) -> pl.DataFrame:
     """Add the employer, county, grant and event context to the population and select the features.
 
-    `timeline` needs the pay timeline's rows only from CONTEXT_MONTHS + gap months before the
-    earliest snapshot's last known month.
+    `timeline` needs only the pay timeline's rows that `context_rows` keeps.
     """
     talents = tables["talents"]
     employers = (
@@ -191,26 +186,33 @@ def join_county_context(
 
 
 def present_talents(
-    talents: pl.LazyFrame, timeline: pl.LazyFrame, dates: list[date], k_max: int, r: Rules
-) -> pl.LazyFrame:
-    """(talent, as_of) pairs in the population: arrived, not flexible, paid, no confirmed departure."""
-    snap = pl.LazyFrame({"as_of": dates}, schema={"as_of": pl.Date}).with_columns(
-        _k=last_known_month_expr("as_of", r)
-    )
+    talents: pl.LazyFrame, timeline: pl.DataFrame, dates: list[date], k_max: int, r: Rules
+) -> pl.DataFrame:
+    """(talent, as_of) pairs in the population: arrived, not flexible, paid, no confirmed departure.
+
+    Each row carries the last known month `_k` and the talent's position `_ord` in the
+    timeline; rows come date by date, each date's in timeline order.
+    """
     paid = (
-        timeline.group_by("talent_id")
-        .agg(_first_paid=pl.col("_m").min())
-        .join(first_departures(timeline, k_max), on="talent_id", how="left")
+        first_rows(timeline.lazy())
+        .join(first_departures(timeline.lazy(), k_max), on="talent_id", how="left")
+        .join(talents.filter(pl.col("program") != FLEXIBLE), on="talent_id", how="inner")
+        .sort("_ord")  # in timeline order: the state lookups then search nearby keys
+        .collect()
+        .lazy()
     )
     confirmed = pl.col("_first_departure") + r.gap_months - 1
-    return (
-        talents.filter(pl.col("program") != FLEXIBLE)
-        .join(paid, on="talent_id", how="inner")
-        .join(snap, how="cross")
-        .filter(
-            (pl.col("arrival_date") < pl.col("as_of"))
-            & (pl.col("_first_paid") <= pl.col("_k"))
-            & (confirmed.is_null() | (confirmed > pl.col("_k")))
-        )
-        .drop("_first_paid", "_first_departure")
+    present = (
+        (pl.col("arrival_date") < pl.col("as_of"))
+        & (pl.col("_first_paid") <= pl.col("_k"))
+        & (confirmed.is_null() | (confirmed > pl.col("_k")))
     )
+    # One date at a time: a cross join with the dates and this filter plans as an inequality
+    # join, several times slower.
+    per_date = [
+        paid.with_columns(
+            as_of=pl.lit(d, dtype=pl.Date), _k=pl.lit(last_known_month(d, r), dtype=pl.Int32)
+        ).filter(present)
+        for d in dates
+    ] or [paid.with_columns(as_of=pl.lit(None, pl.Date), _k=pl.lit(None, pl.Int32)).head(0)]
+    return pl.concat(per_date).drop("_first_paid", "_first_departure").collect()

@@ -76,9 +76,10 @@ def years_between(start: pl.Expr, end: pl.Expr) -> pl.Expr:
 
 def known_contributions(social_insurance: pl.LazyFrame, last_month: int) -> pl.LazyFrame:
     """Contribution rows (with month index `_m`) for months reported by the last known month."""
-    return social_insurance.with_columns(_m=month_index_expr("month")).filter(
-        pl.col("_m") <= last_month
-    )
+    # Filtering on the date first and indexing months by lookup is several times faster on
+    # tens of millions of rows than indexing every row by year and month.
+    known = social_insurance.filter(pl.col("month") < month_start(last_month + 1)).collect()
+    return known.with_columns(_m=month_indices(known.get_column("month"))).lazy()
 
 
 def known_events(life_events: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
@@ -91,124 +92,46 @@ def known_grants(subsidies: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
     return subsidies.filter(pl.col("start_date") < as_of)
 
 
-def pay_timeline(contributions: pl.LazyFrame, gap_months: int) -> pl.LazyFrame:
-    """Paid months per talent in order, with job changes, running counts and departure events.
-
-    A row P is followed by a departure (month P+1, confirmed once month P+gap is known) when
-    the next paid month is more than `gap_months` later or unknown; callers keep only the
-    departures whose confirmation month they know.
-    """
-    # Sorted once; shifts compared with the neighbouring talent replace slower .over() windows.
-    same_prev = pl.col("talent_id") == pl.col("talent_id").shift(1)
-    same_next = pl.col("talent_id") == pl.col("talent_id").shift(-1)
-    first = ~same_prev.fill_null(False)
-    change = (same_prev & (pl.col("employer_id") != pl.col("employer_id").shift(1))).fill_null(
-        False
-    )
-    row = pl.int_range(pl.len(), dtype=pl.Int64)
-    return (
-        contributions.select("talent_id", "_m", "employer_id", "contribution_base")
-        .sort("talent_id", "_m")
-        .with_columns(
-            _change=change.cast(pl.Int32),
-            _first=first,
-            _next=pl.when(same_next).then(pl.col("_m").shift(-1)),
-        )
-        .with_columns(_cum=pl.col("_change").cum_sum(), _row=row)
-        .with_columns(
-            _changes_cum=(pl.col("_cum") - pl.when("_first").then("_cum").forward_fill()).cast(
-                pl.Int32
-            ),
-            _paid_cum=(pl.col("_row") - pl.when("_first").then("_row").forward_fill() + 1).cast(
-                pl.Int32
-            ),
-            _last_change=pl.when(pl.col("_change") == 1)
-            .then(pl.col("_m"))
-            .when("_first")
-            .then(-1)
-            .forward_fill(),
-            _departs=pl.col("_next").is_null() | (pl.col("_next") - pl.col("_m") > gap_months),
-        )
-        .with_columns(
-            _last_change=pl.when(pl.col("_last_change") >= 0).then("_last_change"),
-            _confirmed=pl.when("_departs").then(pl.col("_m") + gap_months),
-        )
-        .drop("_cum", "_row", "_first")
-    )
-
-
 _MONTHS_PER_RUN = 1 << 20  # month indices stay below this (year 87381)
 
 
-def latest_pay_state(
-    social_insurance: pl.LazyFrame, last_month: int, gap_months: int, since: int
-) -> tuple[pl.LazyFrame, pl.LazyFrame]:
-    """Each talent's contribution state at `last_month`, and the timeline rows from month `since`.
+def pay_timeline(contributions: pl.LazyFrame, gap_months: int) -> pl.LazyFrame:
+    """Paid months per talent in talent-month order, with job changes, running counts and departures.
 
-    For one snapshot date this replaces `pay_timeline` + `join_pay_state`: one ordered pass
-    over the known contributions, then one group-by on the (sorted) talent. The state has one
-    row per talent who paid by `last_month`, with the columns `join_pay_state` adds (counts as
-    of 12 and 24 months back are 0 rather than null where nothing was paid by then; the
-    features fill those nulls with 0) and `_first_departure` (as `first_departures`). The
-    recent rows carry the columns `departures` and the context joins read.
+    One ordered pass over the rows (`in_talent_month_order`); shifts compared with the
+    neighbouring row replace slower .over() windows. Per row: `_new` (the talent's first row),
+    `_change` (employer differs from the previous row's), the talent's running `_changes_cum`
+    and `_paid_cum`, `_last_change` (month of the latest change, null if none), `_departs`,
+    `_confirmed`, and `_key` (the talent's first row * 2**20 + `_m`, rising down the rows)
+    that `join_pay_state` searches. A row P is followed by a departure (month P+1, confirmed once
+    month P+gap is known) when the next paid month is more than `gap_months` later or
+    unknown; callers keep only the departures whose confirmation month they know.
     """
-    k = last_month
-    known = (
-        social_insurance.filter(pl.col("month") < month_start(k + 1))
-        .select("talent_id", "month", "employer_id", "contribution_base")
-        .collect()
-    )
     rows = in_talent_month_order(
-        known.with_columns(_m=month_indices(known.get_column("month"))).drop("month")
+        contributions.select("talent_id", "_m", "employer_id", "contribution_base").collect()
     )
-    new, employer = pl.col("_new"), pl.col("employer_id")  # _new: the talent's first row
+    new, m, employer = pl.col("_new"), pl.col("_m"), pl.col("employer_id")
     change = ~new & (employer != employer.shift(1)).fill_null(False)
-    following = pl.when(~new.shift(-1).fill_null(True)).then(pl.col("_m").shift(-1))
-    departs = following.is_null() | (following - pl.col("_m") > gap_months)
-    run = new.cum_sum().cast(pl.Int64)  # the talent's ordinal
-    rows = rows.with_columns(
-        _change=change, _departs=departs, _key=run * _MONTHS_PER_RUN + pl.col("_m")
-    ).with_columns(_confirmed=pl.when("_departs").then(pl.col("_m") + gap_months))
-    m, changed = pl.col("_m"), pl.col("_change")
-    before_12, before_24 = m <= k - 12, m <= k - 24
-    # Rows of a talent are consecutive and in month order: last() is the latest month.
-    state = (
-        rows.lazy()
-        .group_by("talent_id", maintain_order=True)
-        .agg(
-            employer_id=pl.col("employer_id").last(),
-            contribution_base=pl.col("contribution_base").last(),
-            _changes_cum=changed.sum().cast(pl.Int32),
-            _paid_cum=pl.len().cast(pl.Int32),
-            _last_change=pl.when(changed).then(m).max(),
-            _last_paid=m.last(),
-            _changes_cum_12=(changed & before_12).sum().cast(pl.Int32),
-            _paid_cum_12=before_12.sum().cast(pl.Int32),
-            _changes_cum_24=(changed & before_24).sum().cast(pl.Int32),
-            _first_departure=pl.when(pl.col("_departs") & (pl.col("_confirmed") <= k))
-            .then(m + 1)
-            .min(),
-            _key=pl.col("_key").first(),
+    following = pl.when(~new.shift(-1).fill_null(True)).then(m.shift(-1))
+    row, start, changes = pl.int_range(pl.len(), dtype=pl.Int64), pl.col("_start"), pl.col("_c")
+    return (
+        rows.with_columns(
+            _change=change,
+            _departs=following.is_null() | (following - m > gap_months),
+            _start=pl.when(new).then(row).forward_fill(),  # the talent's first row
+            _c=change.cast(pl.Int32).cum_sum(),  # a talent's first row is never a change
         )
-        .collect()
+        .with_columns(
+            _key=start * _MONTHS_PER_RUN + m,
+            _changes_cum=changes - changes.gather(start),
+            _paid_cum=(row - start + 1).cast(pl.Int32),
+            _last_change=pl.when("_change").then(m).when(new).then(-1).forward_fill(),
+            _confirmed=pl.when("_departs").then(m + gap_months),
+        )
+        .with_columns(_last_change=pl.when(pl.col("_last_change") >= 0).then("_last_change"))
+        .drop("_start", "_c")
+        .lazy()
     )
-    # Base 12 months before the last paid month: the talent's latest row at or before it,
-    # found by binary search in the (talent ordinal, month) keys, which rise down the rows.
-    keys = rows.get_column("_key")
-    first_key = state.get_column("_key")
-    target = first_key - first_key % _MONTHS_PER_RUN + state.get_column("_last_paid") - 12
-    found = (keys.search_sorted(target, side="right").cast(pl.Int64) - 1).clip(lower_bound=0)
-    at = keys.gather(found)
-    own = (at <= target) & (at >= first_key)  # else the talent paid nothing that early
-    base = rows.get_column("contribution_base").gather(found)
-    base_12m_ago = pl.select(pl.when(own).then(base)).to_series()
-    state = state.drop("_key").with_columns(_base_12m_ago=base_12m_ago)
-    recent = (
-        rows.lazy()
-        .filter(m >= since)
-        .select("talent_id", "employer_id", "_m", "_departs", "_confirmed")
-    )
-    return state.lazy(), recent
 
 
 def in_talent_month_order(rows: pl.DataFrame) -> pl.DataFrame:
@@ -258,51 +181,63 @@ def first_departures(timeline: pl.LazyFrame, last_month: int) -> pl.LazyFrame:
     )
 
 
-def join_pay_state(grid: pl.LazyFrame, timeline: pl.LazyFrame) -> pl.LazyFrame:
-    """Add each snapshot's contribution state at its last known month `_k` (and 12/24 before)."""
-    grid = grid.sort("talent_id", "_k").with_columns(_k12=pl.col("_k") - 12, _k24=pl.col("_k") - 24)
-    out = _asof(
-        grid,
-        timeline.select(
-            "talent_id",
-            "employer_id",
-            "contribution_base",
-            "_changes_cum",
-            "_paid_cum",
-            "_last_change",
-            _at=pl.col("_m"),
-            _last_paid=pl.col("_m"),
-        ),
-        "_k",
+def first_rows(timeline: pl.LazyFrame) -> pl.LazyFrame:
+    """Each talent's first timeline row: talent_id, `_ord` (that row, as in `_key`), `_first_paid`."""
+    return timeline.filter("_new").select(
+        "talent_id", _ord=pl.col("_key") // _MONTHS_PER_RUN, _first_paid="_m"
     )
-    out = _asof(
-        out,
-        timeline.select(
-            "talent_id",
-            _at=pl.col("_m"),
-            _changes_cum_12=pl.col("_changes_cum"),
-            _paid_cum_12=pl.col("_paid_cum"),
-        ),
-        "_k12",
-    )
-    out = _asof(
-        out,
-        timeline.select("talent_id", _at=pl.col("_m"), _changes_cum_24=pl.col("_changes_cum")),
-        "_k24",
-    )
-    out = _asof(
-        out.with_columns(_l12=pl.col("_last_paid") - 12),
-        timeline.select("talent_id", _at=pl.col("_m"), _base_12m_ago=pl.col("contribution_base")),
-        "_l12",
-    )
-    return out.drop("_k12", "_k24", "_l12")
 
 
-def _asof(left: pl.LazyFrame, right: pl.LazyFrame, left_on: str) -> pl.LazyFrame:
-    """The talent's latest timeline row at or before month `left_on` (right keyed by `_at`)."""
-    return left.join_asof(
-        right, left_on=left_on, right_on="_at", by="talent_id", check_sortedness=False
-    ).drop("_at")
+def pay_state() -> list[tuple[pl.Expr, dict[str, str]]]:
+    """A snapshot's contribution state: (month looked up, {state column: timeline column read}).
+
+    Each column is read off the talent's latest `pay_timeline` row at or before the month,
+    null when the talent paid nothing by then; lookups run in order, so a later month may use
+    an earlier column. The one definition of the state for training and scoring alike: a new
+    state column is one entry here (and, if it needs one, one timeline column).
+    """
+    k = pl.col("_k")
+    return [
+        (
+            k,
+            {
+                "employer_id": "employer_id",
+                "contribution_base": "contribution_base",
+                "_changes_cum": "_changes_cum",
+                "_paid_cum": "_paid_cum",
+                "_last_change": "_last_change",
+                "_last_paid": "_m",
+            },
+        ),
+        (k - 12, {"_changes_cum_12": "_changes_cum", "_paid_cum_12": "_paid_cum"}),
+        (k - 24, {"_changes_cum_24": "_changes_cum"}),
+        (pl.col("_last_paid") - 12, {"_base_12m_ago": "contribution_base"}),
+    ]
+
+
+def join_pay_state(grid: pl.DataFrame, timeline: pl.DataFrame) -> pl.DataFrame:
+    """Add each snapshot's `pay_state` at its last known month `_k` (grid rows carry `_ord`)."""
+    keys = timeline.get_column("_key")
+    for month, columns in pay_state():
+        rows = latest_rows(keys, grid.select(pl.col("_ord"), _at=month))
+        grid = grid.with_columns(
+            timeline.get_column(source).gather(rows).alias(name) for name, source in columns.items()
+        )
+    return grid
+
+
+def latest_rows(keys: pl.Series, targets: pl.DataFrame) -> pl.Series:
+    """Index of talent `_ord`'s latest timeline row at month `_at` or before (null if none).
+
+    A binary search in the timeline's (talent's first row, month) keys, which rise down the rows.
+    """
+    target = targets.select(
+        pl.col("_ord").cast(pl.Int64) * _MONTHS_PER_RUN + pl.col("_at")
+    ).to_series()
+    at = keys.search_sorted(target, side="right").cast(pl.Int64) - 1
+    found = keys.gather(at.clip(lower_bound=0))
+    own = target.is_not_null() & (at >= 0) & (found // _MONTHS_PER_RUN == targets["_ord"])
+    return pl.select(pl.when(own.fill_null(False)).then(at)).to_series()
 
 
 def join_grants(

@@ -11,7 +11,16 @@ from polars.testing import assert_frame_equal
 from features.catalog import IDENTITY
 from features.contract import TimeRules
 from features.snapshots import scoring_snapshot, snapshot_dates, training_snapshots
-from features.timeline import Rules, last_known_month, month_index, months_between
+from features.timeline import (
+    Rules,
+    first_rows,
+    join_pay_state,
+    known_contributions,
+    last_known_month,
+    month_index,
+    months_between,
+    pay_timeline,
+)
 
 D = date.fromisoformat
 
@@ -192,3 +201,40 @@ def test_training_snapshot_at_a_date_equals_the_scoring_snapshot(as_of):
     at = train.filter(pl.col("as_of") == as_of).drop("y_3m", "y_6m", "y_12m")
     assert at.height > 0
     assert_frame_equal(at, scoring_snapshot(tables, as_of))
+
+
+def test_pay_state_reads_each_talents_latest_row_by_the_month_and_never_anothers():
+    # A: E1 in 2020-01..03, E2 in 2020-04, a gap, E2 again in 2020-09. B starts in 2020-06.
+    paid = [("A", m, e, b) for m, e, b in [
+        ("2020-01", "E1", 4000.0), ("2020-02", "E1", 4000.0), ("2020-03", "E1", 4500.0),
+        ("2020-04", "E2", 5000.0), ("2020-09", "E2", 5200.0),
+    ]] + [("B", "2020-06", "E1", 3000.0)]  # fmt: skip
+    si = pl.DataFrame(paid, schema=["talent_id", "month", "employer_id", "contribution_base"],
+                      orient="row").with_columns(month=(pl.col("month") + "-01").str.to_date())  # fmt: skip
+    k = month_index(D("2021-03-01"))
+    timeline = pay_timeline(known_contributions(si.lazy(), k), gap_months=3).collect()
+    starts = first_rows(timeline.lazy()).collect()
+    grid = pl.DataFrame(
+        {
+            "talent_id": ["A", "A", "A", "B"],
+            "_k": [
+                month_index(D(d)) for d in ["2020-03-01", "2020-07-01", "2021-03-01", "2020-05-01"]
+            ],
+        },  # fmt: skip
+        schema_overrides={"_k": pl.Int32},
+    ).join(starts.select("talent_id", "_ord"), on="talent_id", maintain_order="left")
+    got = join_pay_state(grid, timeline).select(
+        "employer_id", "contribution_base", "_paid_cum", "_changes_cum", "_last_change",
+        "_last_paid", "_paid_cum_12", "_base_12m_ago",
+    )  # fmt: skip
+    mar, apr, sep = (month_index(D(d)) for d in ["2020-03-01", "2020-04-01", "2020-09-01"])
+    want = pl.DataFrame(
+        {
+            "employer_id": ["E1", "E2", "E2", None], "contribution_base": [4500.0, 5000.0, 5200.0, None],
+            "_paid_cum": [3, 4, 5, None], "_changes_cum": [0, 1, 1, None],
+            "_last_change": [None, apr, apr, None], "_last_paid": [mar, apr, sep, None],
+            "_paid_cum_12": [None, None, 3, None], "_base_12m_ago": [None, None, None, None],
+        },
+        schema_overrides={"_base_12m_ago": pl.Float64},
+    )  # fmt: skip
+    assert_frame_equal(got, want, check_dtypes=False)
