@@ -9,7 +9,6 @@ import polars as pl
 from features.catalog import EVENTS, IDENTITY, feature_exprs
 from features.labels import label_snapshots
 from features.timeline import (
-    Rules,
     departures,
     first_departures,
     first_rows,
@@ -23,7 +22,7 @@ from features.timeline import (
     pay_timeline,
     read_rules,
 )
-from runconfig import DEFAULT
+from runconfig import DEFAULT, TimeRules
 
 FLEXIBLE = "flexible_expert"
 
@@ -82,7 +81,7 @@ CONTEXT_MONTHS = 12
 
 
 def context_rows(
-    timeline: pl.LazyFrame, ks: list[int], flexible: pl.Series, r: Rules
+    timeline: pl.LazyFrame, ks: list[int], flexible: pl.Series, r: TimeRules
 ) -> pl.LazyFrame:
     """The timeline rows the employer and county context read for the last known months `ks`.
 
@@ -186,7 +185,7 @@ def join_county_context(
 
 
 def present_talents(
-    talents: pl.LazyFrame, timeline: pl.DataFrame, dates: list[date], k_max: int, r: Rules
+    talents: pl.LazyFrame, timeline: pl.DataFrame, dates: list[date], k_max: int, r: TimeRules
 ) -> pl.DataFrame:
     """(talent, as_of) pairs in the population: arrived, not flexible, paid, no confirmed departure.
 

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
 
-
-@dataclass(frozen=True)
-class Rules:
-    """The contract's time rules as plain integers (read off a TimeRules or keyword defaults)."""
-
-    reporting_lag_months: int = 1
-    reporting_day: int = 15
-    gap_months: int = 3
+from runconfig import TimeRules
 
 
-def read_rules(rules: object | None = None) -> Rules:
-    """The time rules from a `features.contract.TimeRules` (or any object with its fields)."""
-    if rules is None:
-        return Rules()
-    return Rules(
-        reporting_lag_months=int(rules.reporting_lag_months),
-        reporting_day=int(rules.reporting_day),
-        gap_months=int(rules.gap_months),
-    )
+def read_rules(rules: TimeRules | None = None) -> TimeRules:
+    """The run's time rules, or the contract's defaults."""
+    return rules if rules is not None else TimeRules()
 
 
 def month_index(day: date) -> int:
@@ -38,7 +24,7 @@ def month_start(index: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def last_known_month(as_of: date, rules: Rules) -> int:
+def last_known_month(as_of: date, rules: TimeRules) -> int:
     """Index of the last month whose contributions are reported on or before `as_of`."""
     late = 1 if as_of.day < rules.reporting_day else 0
     return month_index(as_of) - rules.reporting_lag_months - late
@@ -56,7 +42,7 @@ def month_start_expr(index: str | pl.Expr) -> pl.Expr:
     return pl.date(col // 12, col % 12 + 1, 1)
 
 
-def last_known_month_expr(as_of: str, rules: Rules) -> pl.Expr:
+def last_known_month_expr(as_of: str, rules: TimeRules) -> pl.Expr:
     """Month index of the last month reported by each date in column `as_of`."""
     late = (pl.col(as_of).dt.day() < rules.reporting_day).cast(pl.Int32)
     return month_index_expr(as_of) - rules.reporting_lag_months - late

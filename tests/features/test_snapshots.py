@@ -12,7 +12,6 @@ from features.catalog import IDENTITY
 from features.contract import TimeRules
 from features.snapshots import scoring_snapshot, snapshot_dates, training_snapshots
 from features.timeline import (
-    Rules,
     first_rows,
     join_pay_state,
     known_contributions,
@@ -88,10 +87,10 @@ def registry(si: dict[str, tuple[str, int, str]] | None = None) -> dict[str, pl.
 
 
 def test_last_known_month_turns_on_the_reporting_day():
-    r = Rules()
+    r = TimeRules()
     assert last_known_month(D("2021-03-14"), r) == month_index(D("2021-01-01"))
     assert last_known_month(D("2021-03-15"), r) == month_index(D("2021-02-01"))
-    assert last_known_month(D("2021-03-15"), Rules(reporting_lag_months=2)) == month_index(
+    assert last_known_month(D("2021-03-15"), TimeRules(reporting_lag_months=2)) == month_index(
         D("2021-01-01")
     )
 
