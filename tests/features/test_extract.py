@@ -108,7 +108,8 @@ def test_source_rows_count_like_a_spreadsheet_and_skip_blank_rows(tmp_path: Path
     raw = read_table(path, TABLES["employers"])
     assert raw.frame.get_column("source_row").to_list() == [2, 4]
     assert raw.blank_rows == 1
-    assert "note" in raw.frame.columns  # unknown extra columns are kept in the raw read
+    assert "note" in raw.extras.columns  # unknown extra columns are kept in the raw read, apart
+    assert "note" not in raw.frame.columns
 
 
 @pytest.mark.parametrize(
