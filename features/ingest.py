@@ -8,23 +8,56 @@ temporary folder first and renamed into place at the end, so a fatal error leave
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 
-from features.contract import PII_COLUMNS, TABLE_ORDER, TABLES, TimeRules
-from features.extract import find_table_files, parse_text, read_table
+from features.contract import PII_COLUMNS, TABLE_ORDER, TABLES, ExtractError, TimeRules
+from features.extract import dataset_parts, find_table_files, parse_text, read_table
 from features.validate import QUARANTINE_SCHEMA, check_table
 
 INGEST_VERSION = "2"
 REFERENCED = frozenset(ref.table for spec in TABLES.values() for ref in spec.references)
+STALE_AFTER_S = 6 * 3600  # a temporary folder this old is a killed run's, whatever its pid says
+# Tables without which nothing can be featured, trained or scored: none accepted is fatal.
+NEEDED = ("talents", "social_insurance")
+_OS_CAUSES = {
+    errno.ENOSPC: "no space left on the device",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EROFS: "the file system is read-only",
+    errno.ENOTDIR: "part of the path is a file, not a folder",
+    errno.EEXIST: "a file is in the way",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EISDIR: "a folder is in the way",
+}
+
+
+class StorageError(Exception):
+    """A working or output folder that cannot be written; str() is the one-line message."""
+
+
+def storage_error(err: OSError, path: Path | None = None) -> StorageError | None:
+    """The one-line error for an OSError writing `path` (the full disk, a read-only mount...).
+
+    None for other errors (they are bugs, not the user's disk). The path named is the one the
+    system names, else `path`.
+    """
+    cause = _OS_CAUSES.get(err.errno) if isinstance(err, OSError) else None
+    if cause is None:
+        return None
+    where = err.filename if err.filename is not None else path
+    prefix = f"{where}: " if where is not None else ""
+    return StorageError(f"{prefix}cannot write ({cause}; errno {errno.errorcode[err.errno]})")
 
 
 @dataclass(frozen=True)
@@ -50,8 +83,11 @@ def digest_extract(
     h = hashlib.sha256(head.encode())
     for name in sorted(files):
         h.update(f"{name}:{files[name].name}\n".encode())
-        with files[name].open("rb") as f:
-            h.update(hashlib.file_digest(f, "sha256").digest())
+        parts = dataset_parts(files[name]) if files[name].is_dir() else [files[name]]
+        for part in parts:  # a Parquet dataset folder: every part file, by name and bytes
+            h.update(f"{part.relative_to(files[name]) if part != files[name] else ''}\n".encode())
+            with part.open("rb") as f:
+                h.update(hashlib.file_digest(f, "sha256").digest())
     return h.hexdigest()[:32]
 
 
@@ -107,10 +143,51 @@ def _empty_table(name: str) -> pl.DataFrame:
     return pl.DataFrame(schema={c.name: kinds.get(c.kind, pl.String) for c in TABLES[name].columns})
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def remove_stale_temporaries(store: Path, now: float | None = None) -> list[Path]:
+    """Remove what killed ingests left in `store`: temporary folders whose owner is gone.
+
+    A temporary folder is `.<digest>-<pid>-<random>`; it is stale once that process is gone,
+    or older than `STALE_AFTER_S` (a reused pid), or, named without a pid by an older
+    version, older than an hour. They may hold contacts (PII): none outlives its run.
+    """
+    now = time.time() if now is None else now
+    removed = []
+    for tmp in store.glob(".*-*"):
+        if not tmp.is_dir():
+            continue
+        parts = tmp.name[1:].split("-")
+        try:
+            age = now - tmp.stat().st_mtime
+        except FileNotFoundError:  # its owner finished meanwhile
+            continue
+        if len(parts) >= 3 and parts[1].isdigit():
+            stale = not _alive(int(parts[1])) or age > STALE_AFTER_S
+        else:
+            stale = age > 3600
+        if stale:
+            shutil.rmtree(tmp, ignore_errors=True)
+            removed.append(tmp)
+    return removed
+
+
 def write_validated(result: IngestResult, target: Path) -> None:
-    """Write the result into `target` atomically (temp folder renamed); contacts mode 0600."""
+    """Write the result into `target` atomically (temp folder renamed); contacts mode 0600.
+
+    The temporary folder carries this process's id, so that a later run can tell it from a
+    running one and remove it if this run is killed (`remove_stale_temporaries`).
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-{os.getpid()}-", dir=target.parent))
     try:
         for name, frame in result.tables.items():
             frame.write_parquet(tmp / f"{name}.parquet")
@@ -159,8 +236,34 @@ def ingest_extract(
     """
     files = find_table_files(data_dir)
     target = work_dir / "ingest" / digest_extract(files, rules or TimeRules(), reference_date)
-    if (target / "summary.json").exists():
-        return load_validated(target)
-    result = validate_extract(files, reference_date)
-    write_validated(result, target)
-    return load_validated(target)
+    try:
+        if work_dir.exists() and not work_dir.is_dir():
+            raise StorageError(f"{work_dir}: the working folder is a file, not a folder")
+        if target.parent.is_dir():
+            remove_stale_temporaries(target.parent)
+        if not (target / "summary.json").exists():
+            write_validated(validate_extract(files, reference_date), target)
+        result = load_validated(target)
+    except OSError as err:
+        if (mapped := storage_error(err, work_dir)) is None:
+            raise
+        raise mapped from None
+    require_rows(result)
+    return result
+
+
+def require_rows(result: IngestResult) -> None:
+    """Fatal when a table nothing can do without has no accepted row (all quarantined).
+
+    The ingest is stored first, so the quarantine that says why is there to read.
+    """
+    for name in NEEDED:
+        counts = result.summary[name]
+        if counts["accepted"] == 0 and counts["file"] is not None:
+            where = result.work_path / "quarantine.csv"
+            rows = "every talent" if name == "talents" else "every row"
+            what = (
+                f"{rows} ({counts['read']:,}) was quarantined, so there is no talent to "
+                f"score or train on; see {where}"
+            )
+            raise ExtractError.at(str(counts["file"]), what)

@@ -29,8 +29,22 @@ class ServiceUnavailable(Exception):
 def expected_errors() -> tuple[type[BaseException], ...]:
     """Exception types that mean bad input or missing services, never a bug of ours."""
     from features.contract import ExtractError
+    from features.ingest import StorageError
 
-    return (ExtractError, UsageError, ServiceUnavailable)
+    return (ExtractError, UsageError, ServiceUnavailable, StorageError)
+
+
+def storage_failure(err: BaseException) -> Exception | None:
+    """The one-line error for an OSError writing work or output files, else None.
+
+    ENOSPC, EDQUOT, EROFS, ENOTDIR, EEXIST, EACCES, EPERM and EISDIR name the path and the
+    cause (`features.ingest.storage_error`); any other error is not the user's to fix. Meant
+    for the CLI's `guarded`: `except OSError as err: mapped = storage_failure(err)`, echo
+    `retention: {one_line(mapped)}` and exit 2 when it is not None, re-raise otherwise.
+    """
+    from features.ingest import storage_error
+
+    return storage_error(err) if isinstance(err, OSError) else None
 
 
 def one_line(err: BaseException) -> str:
