@@ -417,12 +417,164 @@ FATAL: list[tuple[str, Callable, str]] = [
 ]
 
 
+def _unclosed_quote_in_a_large_file(t, d):
+    path = d / "social_insurance.csv"
+    assert path.stat().st_size > 131_072  # beyond the csv module's default field limit
+    lines = _lines(path)
+    lines[3] = lines[3].replace(b",", b',"', 1)
+    _rewrite(path, lines)
+
+
+def _nul_byte(t, d):
+    lines = _lines(d / "employers.csv")
+    lines[2] = b"\x00" + lines[2]
+    _rewrite(d / "employers.csv", lines)
+
+
+def _gzip_named_csv(t, d):
+    import gzip
+
+    path = d / "employers.csv"
+    path.write_bytes(gzip.compress(path.read_bytes()))
+
+
+def _xlsx_named_csv(t, d):
+    (d / "employers.csv").unlink()
+    _write_xlsx(t["employers"], d / "employers.xlsx")
+    (d / "employers.xlsx").rename(d / "employers.csv")
+
+
+def _parquet_named_csv(t, d):
+    t["employers"].write_parquet(d / "employers.csv")
+
+
+def _xls_named_csv(t, d):
+    (d / "employers.csv").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+
+
+def _table_is_a_folder(t, d):
+    (d / "talents.csv").unlink()
+    (d / "talents.csv").mkdir()
+    (d / "talents.csv" / "talents.csv").write_bytes(t["talents"].write_csv().encode())
+
+
+def _broken_link(t, d):
+    (d / "talents.csv").unlink()
+    (d / "talents.csv").symlink_to(d / "gone" / "talents.csv")
+
+
+def _empty_dataset_folder(t, d):
+    (d / "talents.csv").unlink()
+    (d / "talents.parquet").mkdir()
+    (d / "talents.parquet" / "_SUCCESS").write_bytes(b"")
+
+
+def _big5(t, d):
+    names = t["employers"].with_columns(pl.lit("德州市臺灣電子股份有限公司").alias("employer_name"))
+    (d / "employers.csv").write_bytes(names.write_csv().encode("big5"))
+
+
+def _windows_1252_quotes(t, d):
+    names = t["policies"].with_columns(pl.lit("\u201cGolden 30\u201dpolicy").alias("policy_name"))
+    (d / "policies.csv").write_bytes(names.write_csv().encode("cp1252"))
+
+
+def _list_column_in_parquet(t, d):
+    (d / "employers.csv").unlink()
+    county = pl.col("county").map_elements(lambda v: [v], return_dtype=pl.List(pl.String))
+    t["employers"].with_columns(county).write_parquet(d / "employers.parquet")
+
+
+def _struct_column_in_parquet(t, d):
+    (d / "talents.csv").unlink()
+    x = pl.struct(pl.col("x_survey_intent_to_stay").alias("score")).alias("x_survey_intent_to_stay")
+    t["talents"].with_columns(x).write_parquet(d / "talents.parquet")
+
+
+NOT_GB = (
+    "bytes are not UTF-8 or GBK/GB18030 Chinese text (Big5 or Windows-1252?); "
+    "save the file as CSV UTF-8 or GBK"
+)
+
+FATAL += [
+    (
+        "unclosed quote in a file over the csv field limit",
+        _unclosed_quote_in_a_large_file,
+        "social_insurance.csv: row 4: row has 2 fields but the header has 4",
+    ),
+    (
+        "NUL byte in the first 4 KB",
+        _nul_byte,
+        "employers.csv: row 3: file holds NUL bytes (binary data, not CSV text)",
+    ),
+    (
+        "gzip bytes named .csv",
+        _gzip_named_csv,
+        "employers.csv: file is gzip-compressed, not CSV text; unpack it first",
+    ),
+    (
+        "xlsx workbook named .csv",
+        _xlsx_named_csv,
+        "employers.csv: file is an xlsx workbook, not CSV text; name it employers.xlsx",
+    ),
+    (
+        "parquet file named .csv",
+        _parquet_named_csv,
+        "employers.csv: file is a Parquet file, not CSV text; name it employers.parquet",
+    ),
+    (
+        "old .xls workbook named .csv",
+        _xls_named_csv,
+        "employers.csv: file is an old Excel .xls workbook, not CSV text; save it as xlsx",
+    ),
+    ("table file is a folder", _table_is_a_folder, "talents.csv: is a folder, not a file"),
+    (
+        "table file is a broken link",
+        _broken_link,
+        "talents.csv: is a link that leads nowhere (broken symbolic link)",
+    ),
+    (
+        "parquet dataset folder without part files",
+        _empty_dataset_folder,
+        "talents.parquet: is a folder holding no Parquet part files",
+    ),
+    ("Big5 text", _big5, f"employers.csv: row 2: {NOT_GB}"),
+    ("Windows-1252 smart quotes", _windows_1252_quotes, f"policies.csv: row 2: {NOT_GB}"),
+    (
+        "list<string> column in parquet",
+        _list_column_in_parquet,
+        "employers.parquet: column county: holds lists or records (Parquet type List(String)), "
+        "not single values",
+    ),
+    (
+        "struct x_ column in parquet",
+        _struct_column_in_parquet,
+        "talents.parquet: column x_survey_intent_to_stay: holds lists or records "
+        "(Parquet type Struct({'score': String})), not single values",
+    ),
+]
+
+
+def _cli(args: list[str]):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    return CliRunner().invoke(app, args)
+
+
 @pytest.mark.parametrize(("kind", "damage", "message"), FATAL, ids=[f[0] for f in FATAL])
 def test_fatal_damage_is_one_line_and_exit_2(tables, tmp_path, kind, damage, message):
+    """`ingest` says it in one line; so does `features`, the first stage that reads the extract."""
     assert tables["employers"].height == N_EMPLOYERS
     data = _write(tables, tmp_path / "extract")
     damage(tables, data)
     assert _fatal_cli(data, tmp_path / "work") == message
+    out = tmp_path / "snapshot.parquet"
+    args = ["features", "--data", str(data), "--work", str(tmp_path / "work"), "--out", str(out)]
+    result = _cli([*args, "--as-of", str(RUN_DATE)])
+    assert (result.exit_code, result.stderr) == (2, f"retention: {message}\n")
+    assert not out.exists()
 
 
 # --- quarantined: the row is wrong, the file is fine ---------------------------------------
@@ -432,6 +584,8 @@ COUNTY_CODES = (
     "wucheng, tianqu"
 )
 DATE_REASON = "not a date (expected YYYY-MM-DD or YYYY/MM/DD)"
+BIRTH_RANGE = "birth_date is not plausible (expected 1940-01-01 to 2010-12-31)"
+NULL_MARKERS = {"NULL", "N/A", "-"}  # read as blank: the quarantine shows no value
 
 # (kind, table, column, data-row index, new value, reason); talents, employers and policies
 # are damaged on a spare row nothing references, so no other row is quarantined with it.
@@ -480,6 +634,41 @@ ROW_DAMAGE = [
      "event_date is after the run date 2024-06-30"),
     ("event of unknown talent", "life_events", "talent_id", 0, "T404",
      "talent_id not found in talents"),
+    # implausible dates (docs/bad_input.md, plausible ranges)
+    ("birth in year 0", "talents", "birth_date", 0, "0000-01-01", BIRTH_RANGE),
+    ("birth 1900", "talents", "birth_date", 0, "1900-01-01", BIRTH_RANGE),
+    ("two-digit year read as year 90", "talents", "birth_date", 0, "90-01-01", BIRTH_RANGE),
+    ("bare number that is no 5-digit serial", "talents", "birth_date", 0, "1", DATE_REASON),
+    ("grant dated 0001-01-01", "subsidies", "start_date", 0, "0001-01-01",
+     "start_date is not plausible (expected 2000-01-01 to 2100-12-31)"),
+    ("grant ending 9999-12-31", "subsidies", "end_date", 0, "9999-12-31",
+     "end_date is not plausible (expected 2000-01-01 to 2100-12-31)"),
+    ("policy from 1999", "policies", "effective_from", 0, "1999-01-01",
+     "effective_from is not plausible (expected 2000-01-01 to 2100-12-31)"),
+    ("event in 1900", "life_events", "event_date", 0, "1900-05-01",
+     "event_date is not plausible (expected 1960-01-01 or later)"),
+    ("contribution month 1999-12", "social_insurance", "month", 5, "1999-12",
+     "month is not plausible (expected 2000-01-01 or later)"),
+    # what city exports do to cells
+    ("Excel error value in a date", "talents", "birth_date", 0, "#VALUE!", DATE_REASON),
+    ("US month/day/year", "talents", "arrival_date", 0, "3/5/2021", DATE_REASON),
+    ("month 00", "social_insurance", "month", 5, "2021-00", "not a month (expected YYYY-MM)"),
+    ("month given as impossible day", "social_insurance", "month", 5, "2021-02-30",
+     "not a month (expected YYYY-MM)"),
+    ("negative base", "social_insurance", "contribution_base", 2, "-4000",
+     "must be greater than 0"),
+    ("money with a unit per month", "subsidies", "monthly_amount", 0, "4000元/月", "not a number"),
+    ("accounting negative in brackets", "subsidies", "monthly_amount", 0, "(1,234.00)",
+     "not a number"),
+    ("infinite money", "subsidies", "monthly_amount", 0, "inf", "not a number"),
+    ("leading zeros lost in a key", "social_insurance", "employer_id", 1, "E21",
+     "employer_id not found in employers"),
+    ("full-width key", "subsidies", "talent_id", 1, "Ｔ0000001", "talent_id not found in talents"),
+    ("gender 未知", "talents", "gender", 0, "未知", "unknown code (expected one of M, F)"),
+    ("NULL in a required cell", "talents", "education", 0, "NULL", "required value is missing"),
+    ("N/A in a required key", "social_insurance", "employer_id", 1, "N/A",
+     "required value is missing"),
+    ("dash in a required date", "subsidies", "start_date", 0, "-", "required value is missing"),
 ]  # fmt: skip
 
 
@@ -497,19 +686,21 @@ def test_row_damage_is_quarantined_alone(
         index = tables["social_insurance"].height - 1
     tables[table] = _set(tables[table], column, index, value)
     result = _ingest(_write(tables, tmp_path / "x"), tmp_path / "w", tables)
-    assert result.quarantine.rows() == [(table, index + 2, column, reason, value)]
+    shown = None if value in NULL_MARKERS else value
+    assert result.quarantine.rows() == [(table, index + 2, column, reason, shown)]
 
 
 def test_bad_id_checksums_quarantine_without_echoing_the_id(tables, tmp_path):
     ids = tables["talents"].get_column("id_number").to_list()
     wrong_digit = ids[0][:17] + ("0" if ids[0][17] != "0" else "1")
-    bad = [wrong_digit, ids[0][:15], ids[0][:17] + "Y", ids[0][:16] + "a" + ids[0][17]]
+    science = f"{float(ids[0][:17]) / 1e16:.5f}E+17"  # Excel's 3.71425E+17: digits lost
+    bad = [wrong_digit, ids[0][:15], ids[0][:17] + "Y", ids[0][:16] + "a" + ids[0][17], science]
     for n, value in enumerate(bad):
         tables["talents"] = pl.concat([tables["talents"].head(1), tables["talents"]])
         tables["talents"] = _set(tables["talents"], "talent_id", 0, f"SPARE{n}")
         tables["talents"] = _set(tables["talents"], "id_number", 0, value)
     result = _ingest(_write(tables, tmp_path / "x"), tmp_path / "w", tables)
-    expected = [("talents", row, "id_number", ID_REASON, None) for row in (2, 3, 4, 5)]
+    expected = [("talents", row, "id_number", ID_REASON, None) for row in (2, 3, 4, 5, 6)]
     assert result.quarantine.rows() == expected  # the PII value is not copied out
 
 
