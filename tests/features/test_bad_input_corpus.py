@@ -951,11 +951,189 @@ ACCEPTED: list[tuple[str, Callable]] = [
 ]
 
 
+def _cr_line_ends(t, d):
+    for path in d.glob("*.csv"):  # "CSV (Macintosh)": CR alone ends a line
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
+
+
+def _extras_named_like_internals(t, d):
+    t = dict(t)
+    for name, frame in t.items():
+        t[name] = frame.with_columns(
+            pl.lit("9").alias("source_row"),
+            pl.lit("x").alias("__fail"),
+            pl.lit("y").alias(f"__raw_{frame.columns[0]}"),
+            pl.lit("0").alias("index"),
+        )
+    _write(t, d)
+
+
+def _repeated_extra_headers(t, d):
+    lines = _lines(d / "employers.csv")
+    lines[0] += ",备注,备注".encode()
+    lines[1:-1] = [line + b",a,b" for line in lines[1:-1]]
+    _rewrite(d / "employers.csv", lines)
+
+
+def _trailing_empty_columns(t, d):
+    for path in d.glob("*.csv"):
+        lines = _lines(path)
+        _rewrite(path, [line + b",,," if line else line for line in lines])
+
+
+def _quote_every_cell(t, d):
+    for name, frame in t.items():
+        (d / f"{name}.csv").write_bytes(frame.write_csv(quote_style="always").encode())
+
+
+def _spark_dataset_folder(t, d):
+    (d / "talents.csv").unlink()
+    folder = d / "talents.parquet"
+    folder.mkdir()
+    t["talents"].head(100).write_parquet(folder / "part-00000-abc.snappy.parquet")
+    t["talents"].slice(100).write_parquet(folder / "part-00001-abc.snappy.parquet")
+    (folder / "_SUCCESS").write_bytes(b"")
+    (folder / ".part-00000-abc.snappy.parquet.crc").write_bytes(b"crc")
+
+
+def _epoch_days(column: str, dtype=pl.Int32) -> pl.Expr:
+    return (pl.col(column).str.to_date() - pl.date(1970, 1, 1)).dt.total_days().cast(dtype)
+
+
+def _parquet_integer_dates(t, d):
+    """Dates as Parquet integers (days since 1970; int64 too), and as YYYYMMDD integers."""
+    for name in ("talents", "subsidies", "life_events"):
+        (d / f"{name}.csv").unlink()
+    t["talents"].with_columns(
+        _epoch_days("birth_date"), _epoch_days("arrival_date", pl.Int64)
+    ).write_parquet(d / "talents.parquet")
+    ymd = pl.col("start_date").str.replace_all("-", "").cast(pl.Int64)
+    t["subsidies"].with_columns(ymd, _epoch_days("end_date")).write_parquet(d / "subsidies.parquet")
+    t["life_events"].with_columns(_epoch_days("event_date")).write_parquet(
+        d / "life_events.parquet"
+    )
+
+
+def _parquet_categorical_and_binary(t, d):
+    (d / "employers.csv").unlink()
+    t["employers"].with_columns(
+        pl.col("industry", "ownership", "county").cast(pl.Categorical),
+        pl.col("employer_name").cast(pl.Binary),
+    ).write_parquet(d / "employers.parquet")
+
+
+def _null_markers(t, d):
+    t = dict(t)
+    t["talents"] = t["talents"].with_columns(
+        pl.col("university_tier").fill_null("N/A"),
+        pl.col("x_survey_intent_to_stay").fill_null("NULL"),
+        pl.col("gender").fill_null("-"),
+    )
+    t["subsidies"] = t["subsidies"].with_columns(
+        pl.col("monthly_amount").fill_null("NULL"), pl.col("lump_sum").fill_null("无")
+    )
+    t["policies"] = t["policies"].with_columns(pl.col("effective_to").fill_null("#N/A"))
+    _write(t, d)
+
+
+def _bom_in_the_middle(t, d):
+    lines = _lines(d / "talents.csv")
+    lines[5] = codecs.BOM_UTF8 + lines[5]
+    lines[9] = lines[9].replace(b",", b"," + codecs.BOM_UTF8, 2)
+    _rewrite(d / "talents.csv", lines)
+
+
+def _spaces_and_tabs_around_cells(t, d):
+    t = dict(t)
+    pad = ["birth_date", "county", "talent_id", "education"]
+    t["talents"] = t["talents"].with_columns(pl.format("\u00a0{}\t", c).alias(c) for c in pad)
+    t["social_insurance"] = t["social_insurance"].with_columns(
+        pl.format(" {}\u00a0", "contribution_base").alias("contribution_base"),
+        pl.format("\t{} ", "month").alias("month"),
+    )
+    _write(t, d)
+
+
+def _mixed_date_forms_in_one_column(t, d):
+    t = dict(t)
+    date = pl.col("start_date").str.to_date()
+    forms = [
+        date.dt.strftime("%Y/%-m/%-d"),
+        date.dt.strftime("%Y%m%d"),
+        date.dt.strftime("%Y年%-m月%-d日"),
+        date.dt.strftime("%Y-%m-%dT00:00:00Z"),
+        date.dt.strftime("%Y-%-m-%-d"),
+        date.dt.strftime("%Y-%m-%d 08:30"),
+    ]
+    which = pl.int_range(pl.len()) % len(forms)
+    mixed = pl.when(which == 0).then(forms[0])
+    for i, form in enumerate(forms[1:], start=1):
+        mixed = mixed.when(which == i).then(form)
+    t["subsidies"] = t["subsidies"].with_columns(mixed.otherwise(forms[0]).alias("start_date"))
+    _write(t, d)
+
+
+def _gender_words(t, d):
+    t = dict(t)
+    t["talents"] = t["talents"].with_columns(pl.col("gender").replace({"M": "男性", "F": "女性"}))
+    _write(t, d)
+
+
+def _scientific_notation_money(t, d):
+    t = dict(t)
+    t["social_insurance"] = t["social_insurance"].with_columns(
+        pl.col("contribution_base")
+        .cast(pl.Float64)
+        .map_elements(lambda v: f"{v:.6E}", return_dtype=pl.String)
+    )
+    _write(t, d)
+
+
+def _gbk_crlf_bom_together(t, d):
+    for path in d.glob("*.csv"):
+        text = path.read_bytes().decode().replace("\n", "\r\n")
+        path.write_bytes(
+            codecs.BOM_UTF8 + text.encode() if "talents" in path.name else text.encode("gbk")
+        )
+
+
+def _xlsx_yyyymmdd_number_cells(t, d):
+    (d / "life_events.csv").unlink()
+    ymd = t["life_events"].with_columns(pl.col("event_date").str.replace_all("-", ""))
+    _write_xlsx(ymd, d / "life_events.xlsx", numbers=("event_date",))
+
+
+ACCEPTED += [
+    ("CR-only line ends", _cr_line_ends),
+    ("extra columns named like the reader's own", _extras_named_like_internals),
+    ("repeated extra header names", _repeated_extra_headers),
+    ("trailing empty columns", _trailing_empty_columns),
+    ("every cell quoted", _quote_every_cell),
+    ("Spark-style parquet dataset folder", _spark_dataset_folder),
+    ("parquet integer dates (days since 1970, YYYYMMDD)", _parquet_integer_dates),
+    ("parquet categorical and binary text", _parquet_categorical_and_binary),
+    ("NULL, N/A, -, 无, #N/A cells", _null_markers),
+    ("BOM in the middle of a file", _bom_in_the_middle),
+    ("non-breaking spaces and tabs around cells", _spaces_and_tabs_around_cells),
+    ("mixed date forms in one column", _mixed_date_forms_in_one_column),
+    ("gender as 男性/女性", _gender_words),
+    ("money in scientific notation", _scientific_notation_money),
+    ("GBK, CRLF and BOM in one extract", _gbk_crlf_bom_together),
+    ("xlsx YYYYMMDD number cells", _xlsx_yyyymmdd_number_cells),
+]
+
+
 @pytest.mark.parametrize(("kind", "quirk"), ACCEPTED, ids=[a[0] for a in ACCEPTED])
 def test_benign_quirk_reads_like_the_clean_extract(tables, clean, tmp_path, kind, quirk):
+    """Values equal the clean extract's; `features` builds its snapshot from it, no traceback."""
     data = _write(tables, tmp_path / "x")
     quirk(tables, data)
     _assert_same_values(ingest_extract(data, tmp_path / "w", None, RUN_DATE), clean)
+    out = tmp_path / "snapshot.parquet"
+    args = ["features", "--data", str(data), "--work", str(tmp_path / "w"), "--out", str(out)]
+    result = _cli([*args, "--as-of", str(RUN_DATE)])
+    assert (result.exit_code, result.stderr) == (0, ""), result.output
+    assert pl.read_parquet(out).height > 0
 
 
 def test_rows_are_numbered_as_the_spreadsheet_shows_them(tables, tmp_path):
