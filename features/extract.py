@@ -538,10 +538,11 @@ def read_table(path: Path, spec: TableSpec) -> RawTable:
     frame = frame.with_row_index("source_row", offset=header_row + 1).with_columns(
         pl.col("source_row").cast(pl.Int64)
     )
+    schema = frame.schema  # once: a frame of thousands of x_* columns builds it slowly
     cells = [c for c in frame.columns if c != "source_row"]
     # Blank rows are rare: look at all cells only where the first cell is blank.
-    suspects = frame.filter(_blank(cells[0], frame.schema[cells[0]]))
-    blank = suspects.filter(pl.all_horizontal(_blank(c, frame.schema[c]) for c in cells))
+    suspects = frame.filter(_blank(cells[0], schema[cells[0]]))
+    blank = suspects.filter(pl.all_horizontal(_blank(c, schema[c]) for c in cells))
     if blank.height:
         rows = ~frame.get_column("source_row").is_in(blank.get_column("source_row").implode())
         frame, extras = frame.filter(rows), extras.filter(rows) if extras.width else extras

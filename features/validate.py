@@ -353,17 +353,17 @@ def check_table(
 
 def coerce_extras(df: pl.DataFrame, extra: list[str]) -> pl.DataFrame:
     """`x_*` columns as Float64 when every value parses as a number, else as read."""
-    casts = []
-    for name in extra:
-        dtype = df.schema[name]
-        if dtype.is_numeric():
-            casts.append(pl.col(name).cast(pl.Float64))
-        elif dtype == pl.String:
-            text = pl.col(name).str.strip_chars()
-            number = text.cast(pl.Float64, strict=False)
-            if df.select((number.is_null() & (text != "") & text.is_not_null()).any()).item():
-                continue
-            casts.append(number.alias(name))
+    schema = df.schema  # once, and one pass over all text columns: there may be thousands
+    casts = [pl.col(n).cast(pl.Float64) for n in extra if schema[n].is_numeric()]
+    text = [n for n in extra if schema[n] == pl.String]
+    if text:
+        stripped = {n: pl.col(n).str.strip_chars() for n in text}
+        numbers = {n: t.cast(pl.Float64, strict=False) for n, t in stripped.items()}
+        not_numbers = df.select(
+            (numbers[n].is_null() & (stripped[n] != "") & stripped[n].is_not_null()).any().alias(n)
+            for n in text
+        ).row(0)
+        casts += [numbers[n].alias(n) for n, bad in zip(text, not_numbers, strict=True) if not bad]
     return df.with_columns(casts) if casts else df
 
 
