@@ -60,14 +60,15 @@ def encode_categorical(col: str, levels: tuple[str, ...]) -> pl.Expr:
 _WARNED: dict[int, set[str]] = {}  # per FeatureSpec alive: the warnings already given
 
 
-def warn_once(spec: FeatureSpec, message: str) -> None:
-    """One line on stderr, once per model spec (predict and contributions both encode)."""
+def warn_once(spec: FeatureSpec, topic: str, message: str) -> None:
+    """One line on stderr per topic and model spec: predict (every talent) and contributions
+    (the listed ones) both encode, and the second would say it again with other counts."""
     key = id(spec)
     if key not in _WARNED:
         _WARNED[key] = set()
         weakref.finalize(spec, _WARNED.pop, key, None)
-    if message not in _WARNED[key]:
-        _WARNED[key].add(message)
+    if topic not in _WARNED[key]:
+        _WARNED[key].add(topic)
         sys.stderr.write(f"retention: warning: {message}\n")
 
 
@@ -83,6 +84,7 @@ def align_extras(frame: pl.DataFrame, spec: FeatureSpec) -> pl.DataFrame:
         if name not in frame.columns:
             warn_once(
                 spec,
+                f"absent {name}",
                 f"talents: column {name} that the model was trained on is absent; "
                 "scored as unknown",
             )
@@ -100,6 +102,7 @@ def align_extras(frame: pl.DataFrame, spec: FeatureSpec) -> pl.DataFrame:
                 shown = ", ".join(examples.head(3).to_list())
                 warn_once(
                     spec,
+                    f"text {name}",
                     f"talents: column {name} holds {bad.sum():,} values that are not numbers "
                     f"({shown}) where the model was trained on numbers; those are scored as unknown",
                 )

@@ -296,3 +296,23 @@ def test_a_killed_ingest_leaves_no_personal_data_behind(tables, tmp_path):
     result = ingest_extract(data, work, None, RUN_DATE)  # the next run cleans up
     assert not left[0].exists()
     assert [p.name for p in (work / "ingest").iterdir()] == [result.work_path.name]
+
+
+def test_a_real_process_gets_one_line_and_exit_2(tables, tmp_path):
+    """Outside CliRunner too: a real `retention ingest` process prints one line, exits 2."""
+    import gzip
+
+    data = _write(tables, tmp_path / "x")
+    path = data / "employers.csv"
+    path.write_bytes(gzip.compress(path.read_bytes()))
+    done = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "ingest", "--data", str(data), "--work", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        timeout=300,
+    )
+    assert (done.returncode, done.stderr) == (
+        2,
+        "retention: employers.csv: file is gzip-compressed, not CSV text; unpack it first\n",
+    )

@@ -32,6 +32,7 @@ def test_text_where_the_model_saw_numbers_is_unknown_with_one_warning(capsys):
     )
     x = to_matrix(frame, spec)
     assert np.isnan(x[[0, 2, 3], 1]).all() and x[1, 1] == 2.5
+    to_matrix(frame.head(1), spec)  # contributions encode the listed talents: other counts
     assert capsys.readouterr().err == (
         "retention: warning: talents: column x_survey holds 2 values that are not numbers "
         "(高, 低) where the model was trained on numbers; those are scored as unknown\n"
