@@ -437,6 +437,8 @@ def _parquet_cells(frame: pl.DataFrame, spec: TableSpec, file: str) -> pl.DataFr
             continue
         if kinds.get(clean) in ("date", "month") and dtype.is_numeric():
             casts.append(_epoch_days(col, kinds[clean] == "month", dtype).alias(name))
+        elif kinds.get(clean) == "str" and dtype.is_float():
+            casts.append(_whole_keys(col).alias(name))
         elif kinds.get(clean) == "money" and isinstance(dtype, pl.Decimal):
             casts.append(col.cast(pl.Float64))
         elif not (dtype.is_numeric() or dtype in (pl.String, pl.Null, pl.Date)) and not isinstance(
@@ -449,15 +451,23 @@ def _parquet_cells(frame: pl.DataFrame, spec: TableSpec, file: str) -> pl.DataFr
 def _epoch_days(col: pl.Expr, month: bool, dtype: pl.DataType) -> pl.Expr:
     """Numbers in a Parquet date column as text: days since 1970, YYYYMMDD or (months) YYYYMM."""
     value = col.cast(pl.Float64)
-    whole = value == value.floor()
-    number = pl.when(whole).then(value).cast(pl.Int64)
+    whole = value.is_finite() & (value == value.floor())
+    number = pl.when(whole & (value.abs() < 2**62)).then(value).cast(pl.Int64, strict=False)
     days = pl.when(number.abs() < 2**31).then(number).cast(pl.Int32)
     iso = days.cast(pl.Date).dt.strftime("%Y-%m-%d")
     ymd = pl.when((number >= 19000101) & (number <= 99991231)).then(number.cast(pl.String))
     ym = pl.when((number >= 190001) & (number <= 999912) & (number % 100).is_between(1, 12))
     ym = ym.then(number.cast(pl.String).str.replace(r"^(\d{4})(\d{2})$", "$1-$2"))
     text = pl.coalesce(ym, ymd, iso) if month else pl.coalesce(ymd, iso)
-    return pl.coalesce(text, value.cast(pl.String))
+    return pl.coalesce(text, pl.when(~value.is_nan()).then(value.cast(pl.String)))
+
+
+def _whole_keys(col: pl.Expr) -> pl.Expr:
+    """Numbers in a key column as text, whole ones without `.0` (pandas writes 1001.0 after NaN)."""
+    value = col.cast(pl.Float64)
+    whole = value.is_finite() & (value == value.floor()) & (value.abs() < 2**53)
+    as_int = pl.when(whole).then(value).cast(pl.Int64, strict=False).cast(pl.String)
+    return pl.coalesce(as_int, pl.when(~value.is_nan()).then(value.cast(pl.String)))
 
 
 def find_header(rows: list[list[str]], spec: TableSpec) -> int:
@@ -631,6 +641,7 @@ def parse_date(name: str, dtype: pl.DataType) -> pl.Expr:
         text.str.to_date("%Y-%m-%d", strict=False),
         text.str.to_date("%Y/%m/%d", strict=False),
         text.str.to_date("%Y年%m月%d日", strict=False),
+        text.str.to_date("%Y.%m.%d", strict=False),
         pl.when(text.str.contains(r"^\d{8}$")).then(text.str.to_date("%Y%m%d", strict=False)),
         pl.when(text.str.contains(r"^\d{5}(\.0+)?$")).then(
             _excel_serial(text.cast(pl.Float64, strict=False))
@@ -646,6 +657,10 @@ def parse_month(name: str, dtype: pl.DataType) -> pl.Expr:
             (text + "-01").str.to_date("%Y-%m-%d", strict=False),
             (text + "/01").str.to_date("%Y/%m/%d", strict=False),
             (text + "1日").str.to_date("%Y年%m月%d日", strict=False),
+            (text + ".01").str.to_date("%Y.%m.%d", strict=False),
+            pl.when(text.str.contains(r"^\d{6}$")).then(
+                (text + "01").str.to_date("%Y%m%d", strict=False)
+            ),
         )
         date = pl.when(as_month.is_null()).then(parse_date(name, dtype))
         return pl.coalesce(as_month, date.dt.month_start()).alias(name)

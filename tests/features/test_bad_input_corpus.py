@@ -1103,7 +1103,26 @@ def _xlsx_yyyymmdd_number_cells(t, d):
     _write_xlsx(ymd, d / "life_events.xlsx", numbers=("event_date",))
 
 
+def _excel_sep_line(t, d):
+    for path in d.glob("*.csv"):  # Excel's "sep=," hint above the header
+        path.write_bytes(b"sep=,\n" + path.read_bytes())
+
+
+def _dotted_dates_and_digit_months(t, d):
+    t = dict(t)
+    t["talents"] = t["talents"].with_columns(pl.col("birth_date").str.replace_all("-", "."))
+    t["social_insurance"] = t["social_insurance"].with_columns(
+        pl.when(pl.int_range(pl.len()) % 2 == 0)
+        .then(pl.col("month").str.replace("-", ""))
+        .otherwise(pl.col("month").str.replace("-", "."))
+        .alias("month")
+    )
+    _write(t, d)
+
+
 ACCEPTED += [
+    ("Excel sep=, line above the header", _excel_sep_line),
+    ("dotted dates, YYYYMM and YYYY.MM months", _dotted_dates_and_digit_months),
     ("CR-only line ends", _cr_line_ends),
     ("extra columns named like the reader's own", _extras_named_like_internals),
     ("repeated extra header names", _repeated_extra_headers),
