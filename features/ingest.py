@@ -267,3 +267,19 @@ def require_rows(result: IngestResult) -> None:
                 f"score or train on; see {where}"
             )
             raise ExtractError.at(str(counts["file"]), what)
+
+
+def require_snapshot(snapshot: pl.DataFrame, as_of: date, result: IngestResult) -> None:
+    """Fatal (one line) when a snapshot holds no talent: nothing to score, feature or train on.
+
+    For the flows after `build_scoring_snapshot` / `build_training_snapshots`: an extract whose
+    talents are all accepted may still have none present at `as_of` (all arrived later, none
+    paid yet, all flexible experts), and an empty frame must not reach the model.
+    """
+    if snapshot.height:
+        return
+    accepted = result.summary["talents"]["accepted"]
+    raise ExtractError(
+        f"no talent to score at {as_of}: none of the {accepted:,} accepted talents is present "
+        "then (arrived before it, paying in the city, not a flexible expert)"
+    )

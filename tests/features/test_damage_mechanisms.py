@@ -19,7 +19,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from features.contract import ExtractError
+from features.contract import ExtractError, TimeRules
 from features.ingest import (
     STALE_AFTER_S,
     StorageError,
@@ -316,3 +316,20 @@ def test_a_real_process_gets_one_line_and_exit_2(tables, tmp_path):
         2,
         "retention: employers.csv: file is gzip-compressed, not CSV text; unpack it first\n",
     )
+
+
+def test_a_snapshot_without_talents_is_one_line(tables, tmp_path):
+    from features.ingest import require_snapshot
+    from features.snapshots import scoring_snapshot
+
+    result = ingest_extract(_write(tables, tmp_path / "x"), tmp_path / "w", None, RUN_DATE)
+    before_anyone = date(2005, 6, 30)
+    empty = scoring_snapshot(result.tables, before_anyone, TimeRules())
+    with pytest.raises(ExtractError) as err:
+        require_snapshot(empty, before_anyone, result)
+    assert str(err.value) == (
+        "no talent to score at 2005-06-30: none of the 300 accepted talents is present then "
+        "(arrived before it, paying in the city, not a flexible expert)"
+    )
+    present = scoring_snapshot(result.tables, RUN_DATE, TimeRules())
+    require_snapshot(present, RUN_DATE, result)  # talents present: nothing said
