@@ -397,7 +397,10 @@ def _read_parquet(path: Path, spec: TableSpec) -> tuple[pl.DataFrame, int]:
     if not path.is_dir() and path.stat().st_size == 0:
         raise ExtractError.at(path.name, "file is empty")
     try:
-        frame = pl.read_parquet(parts) if len(parts) > 1 else pl.read_parquet(parts[0])
+        if path.is_dir():  # a dataset: part files, maybe in key=value (hive) folders
+            frame = pl.read_parquet(parts, hive_partitioning=True, try_parse_hive_dates=False)
+        else:
+            frame = pl.read_parquet(path)
     except Exception:
         what = "a valid Parquet dataset (part files differ or are damaged)"
         if not path.is_dir():

@@ -333,3 +333,20 @@ def test_a_snapshot_without_talents_is_one_line(tables, tmp_path):
     )
     present = scoring_snapshot(result.tables, RUN_DATE, TimeRules())
     require_snapshot(present, RUN_DATE, result)  # talents present: nothing said
+
+
+def test_a_hive_partitioned_parquet_dataset_folder_is_read_with_its_partition_column(
+    tables, tmp_path
+):
+    clean = ingest_extract(_write(tables, tmp_path / "clean"), tmp_path / "w0", None, RUN_DATE)
+    data = _write(tables, tmp_path / "x")
+    (data / "employers.csv").unlink()
+    for (county,), part in tables["employers"].group_by("county"):
+        folder = data / "employers.parquet" / f"county={county}"
+        folder.mkdir(parents=True)
+        part.drop("county").write_parquet(folder / "part-00000.parquet")
+    (data / "employers.parquet" / "_SUCCESS").write_bytes(b"")
+    result = ingest_extract(data, tmp_path / "w", None, RUN_DATE)
+    assert result.quarantine.height == 0
+    got = result.tables["employers"].sort("employer_id")
+    assert got.equals(clean.tables["employers"].sort("employer_id"))
