@@ -165,6 +165,35 @@ def sniff(data: bytes, file: str) -> None:
         raise ExtractError.at(file, what, row=record_number(data, nul))
 
 
+_KINDS: tuple[tuple[bytes, str], ...] = (
+    (b"\x1f\x8b", "gzip-compressed data"),
+    (b"PAR1", "a Parquet file; name it {stem}.parquet"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel .xls workbook; save it as xlsx"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a zip archive"),
+)
+
+
+def _what_it_is(path: Path, expected: bytes) -> str | None:
+    """What a file that fails its reader really is, when its first bytes say so; else None.
+
+    None too when it starts like what it should be (then it is truncated or damaged inside).
+    """
+    with path.open("rb") as f:
+        head = f.read(1 << 16)
+    if head.startswith(expected):
+        return None
+    stem = path.name.rpartition(".")[0] or path.name
+    if head.startswith(b"PK\x03\x04") and b"xl/" in head:
+        return f"an xlsx workbook; name it {stem}.xlsx"
+    for magic, what in _KINDS:
+        if head.startswith(magic):
+            return what.format(stem=stem)
+    if b"\x00" not in head and (b"," in head or b"\n" in head):
+        return f"text (CSV?); name it {stem}.csv"
+    return None
+
+
 def _utf16_pattern(head: bytes) -> bool:
     """UTF-16 without a BOM: NUL bytes on most even (BE) or most odd (LE) positions."""
     if len(head) < 4 or b"\x00" not in head:
@@ -370,6 +399,11 @@ def _read_xlsx(path: Path, spec: TableSpec) -> tuple[pl.DataFrame, int]:
             read_options={"header_row": None, "skip_rows": 0},  # keep leading blank rows
         )
     except Exception:  # fastexcel raises its own error types
+        what = _what_it_is(path, expected=b"PK\x03\x04")
+        if what is not None:
+            raise ExtractError.at(
+                path.name, f"file is not an xlsx workbook: it is {what}"
+            ) from None
         raise ExtractError.at(path.name, "file is truncated or not a valid xlsx workbook") from None
     if grid.height == 0:
         raise ExtractError.at(path.name, "file is empty")
@@ -405,6 +439,8 @@ def _read_parquet(path: Path, spec: TableSpec) -> tuple[pl.DataFrame, int]:
         what = "a valid Parquet dataset (part files differ or are damaged)"
         if not path.is_dir():
             what = "a valid Parquet file"
+            if (really := _what_it_is(path, expected=b"PAR1")) is not None:
+                raise ExtractError.at(path.name, f"file is not Parquet: it is {really}") from None
         raise ExtractError.at(path.name, f"file is truncated or not {what}") from None
     return _parquet_cells(frame, spec, path.name), 1
 

@@ -336,7 +336,7 @@ FATAL: list[tuple[str, Callable, str]] = [
     (
         "csv named .xlsx",
         _csv_named_xlsx,
-        "employers.xlsx: file is truncated or not a valid xlsx workbook",
+        "employers.xlsx: file is not an xlsx workbook: it is text (CSV?); name it employers.csv",
     ),
     (
         "undecodable byte",
@@ -491,6 +491,30 @@ def _struct_column_in_parquet(t, d):
     t["talents"].with_columns(x).write_parquet(d / "talents.parquet")
 
 
+def _renamed(old: str, new: str):
+    def damage(t, d):
+        (d / old).rename(d / new)
+
+    return damage
+
+
+def _as_parquet_named(table: str, suffix: str):
+    def damage(t, d):
+        (d / f"{table}.csv").unlink()
+        t[table].write_parquet(d / f"{table}.{suffix}")
+
+    return damage
+
+
+def _as_xlsx_named(table: str, suffix: str):
+    def damage(t, d):
+        (d / f"{table}.csv").unlink()
+        _write_xlsx(t[table], d / f"{table}.xlsx")
+        (d / f"{table}.xlsx").rename(d / f"{table}.{suffix}")
+
+    return damage
+
+
 NOT_GB = (
     "bytes are not UTF-8 or GBK/GB18030 Chinese text (Big5 or Windows-1252?); "
     "save the file as CSV UTF-8 or GBK"
@@ -528,6 +552,22 @@ FATAL += [
         "employers.csv: file is an old Excel .xls workbook, not CSV text; save it as xlsx",
     ),
     ("table file is a folder", _table_is_a_folder, "talents.csv: is a folder, not a file"),
+    (
+        "csv named .parquet",
+        _renamed("talents.csv", "talents.parquet"),
+        "talents.parquet: file is not Parquet: it is text (CSV?); name it talents.csv",
+    ),
+    (
+        "parquet named .xlsx",
+        _as_parquet_named("employers", "xlsx"),
+        "employers.xlsx: file is not an xlsx workbook: it is a Parquet file; "
+        "name it employers.parquet",
+    ),
+    (
+        "xlsx named .parquet",
+        _as_xlsx_named("employers", "parquet"),
+        "employers.parquet: file is not Parquet: it is an xlsx workbook; name it employers.xlsx",
+    ),
     (
         "table file is a broken link",
         _broken_link,
