@@ -406,7 +406,8 @@ def _read_xlsx(path: Path, spec: TableSpec) -> tuple[pl.DataFrame, int]:
             ) from None
         raise ExtractError.at(path.name, "file is truncated or not a valid xlsx workbook") from None
     if grid.height == 0:
-        raise ExtractError.at(path.name, "file is empty")
+        what = "file is empty: its first sheet has no cells (only the first sheet is read)"
+        raise ExtractError.at(path.name, what)
     head = [["" if v is None else str(v) for v in row] for row in grid.head(_HEADER_SEARCH).rows()]
     skip = find_header(head, spec)
     names = {old: new for old, new in zip(grid.columns, head[skip], strict=True)}

@@ -491,6 +491,20 @@ def _struct_column_in_parquet(t, d):
     t["talents"].with_columns(x).write_parquet(d / "talents.parquet")
 
 
+def _data_on_the_second_sheet(t, d):
+    import xlsxwriter
+
+    (d / "employers.csv").unlink()
+    book = xlsxwriter.Workbook(d / "employers.xlsx")
+    book.add_worksheet("说明")
+    sheet = book.add_worksheet("data")
+    for r, row in enumerate([t["employers"].columns, *t["employers"].rows()]):
+        for c, value in enumerate(row):
+            if value is not None:
+                sheet.write_string(r, c, value)
+    book.close()
+
+
 def _renamed(old: str, new: str):
     def damage(t, d):
         (d / old).rename(d / new)
@@ -552,6 +566,11 @@ FATAL += [
         "employers.csv: file is an old Excel .xls workbook, not CSV text; save it as xlsx",
     ),
     ("table file is a folder", _table_is_a_folder, "talents.csv: is a folder, not a file"),
+    (
+        "xlsx whose first sheet is empty (data on the second)",
+        _data_on_the_second_sheet,
+        "employers.xlsx: file is empty: its first sheet has no cells (only the first sheet is read)",
+    ),
     (
         "csv named .parquet",
         _renamed("talents.csv", "talents.parquet"),
