@@ -31,6 +31,7 @@ QUARANTINE_SCHEMA = pl.Schema(
     }
 )
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+HEADER_REASON = "row repeats the header (files pasted together?)"
 ID_REASON = "not a valid resident ID number (18 characters, the last a check digit)"
 _TYPE_REASONS = {
     "date": "not a date (expected YYYY-MM-DD or YYYY/MM/DD)",
@@ -95,6 +96,14 @@ def parse_fields(
         parsed.append(valid_resident_ids(ids).alias("__id_ok"))
     lf = frame.with_columns(*raws, *parsed).lazy()
     rules: list[pl.Expr] = []
+    required = [c for c in spec.columns if c.required]
+    if required and all(frame.schema[c.name] == pl.String for c in required):
+        cells = [pl.col(_raw(c.name) if c.kind != "str" else c.name) for c in required]
+        repeats = pl.all_horizontal(
+            cell.str.strip_chars().str.to_lowercase() == c.name
+            for cell, c in zip(cells, required, strict=True)
+        )
+        rules.append(pl.when(repeats).then(_fail(required[0].name, HEADER_REASON)))
     for c in spec.columns:
         value = pl.col(c.name)
         present = (

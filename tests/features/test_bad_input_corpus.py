@@ -749,6 +749,22 @@ def test_row_damage_is_quarantined_alone(
     assert result.quarantine.rows() == [(table, index + 2, column, reason, shown)]
 
 
+def test_a_repeated_header_row_is_quarantined_as_such(tables, tmp_path):
+    """Two exports pasted together: the second header is a row, quarantined for what it is."""
+    lines = _lines(_write(tables, tmp_path / "x") / "social_insurance.csv")
+    half = len(lines) // 2
+    _rewrite(tmp_path / "x" / "social_insurance.csv", [*lines[:half], lines[0], *lines[half:]])
+    written = dict(tables)
+    written["social_insurance"] = pl.concat(
+        [tables["social_insurance"].head(1), tables["social_insurance"]]
+    )
+    result = _ingest(tmp_path / "x", tmp_path / "w", written)
+    reason = "row repeats the header (files pasted together?)"
+    assert result.quarantine.rows() == [
+        ("social_insurance", half + 1, "talent_id", reason, "talent_id")
+    ]
+
+
 def test_bad_id_checksums_quarantine_without_echoing_the_id(tables, tmp_path):
     ids = tables["talents"].get_column("id_number").to_list()
     wrong_digit = ids[0][:17] + ("0" if ids[0][17] != "0" else "1")
