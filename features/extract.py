@@ -45,7 +45,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"PAR1", "a Parquet file, not CSV text; name it {stem}.parquet"),
     (
         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-        "an old Excel .xls workbook, not CSV text; save it as xlsx",
+        "an old Excel .xls (or password-protected) workbook, not CSV text; save it as xlsx",
     ),
     (b"%PDF", "a PDF document, not CSV text; export the table as CSV"),
     (b"PK\x03\x04", "a zip archive, not CSV text; unpack it first"),
@@ -168,7 +168,10 @@ def sniff(data: bytes, file: str) -> None:
 _KINDS: tuple[tuple[bytes, str], ...] = (
     (b"\x1f\x8b", "gzip-compressed data"),
     (b"PAR1", "a Parquet file; name it {stem}.parquet"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel .xls workbook; save it as xlsx"),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "an old Excel .xls (or password-protected) workbook; save it as xlsx",
+    ),
     (b"%PDF", "a PDF document"),
     (b"PK\x03\x04", "a zip archive"),
 )
@@ -312,6 +315,8 @@ def _read_csv(path: Path, spec: TableSpec) -> tuple[pl.DataFrame, int]:
     check_field_counts(data, skip, width, path.name, thorough=frame is None)
     if frame is None:
         raise ExtractError.at(path.name, "cannot be parsed as CSV (broken quotes or rows)")
+    if b'="' in data:  # Excel's text-forcing ="0123" (keeps leading zeros and long IDs)
+        frame = frame.with_columns(pl.col(c).str.replace(r'^="(.*)"$', "$1") for c in frame.columns)
     return frame, skip + 1
 
 

@@ -563,7 +563,8 @@ FATAL += [
     (
         "old .xls workbook named .csv",
         _xls_named_csv,
-        "employers.csv: file is an old Excel .xls workbook, not CSV text; save it as xlsx",
+        "employers.csv: file is an old Excel .xls (or password-protected) workbook, not CSV text; "
+        "save it as xlsx",
     ),
     ("table file is a folder", _table_is_a_folder, "talents.csv: is a folder, not a file"),
     (
@@ -1195,7 +1196,18 @@ def _dotted_dates_and_digit_months(t, d):
     _write(t, d)
 
 
+def _excel_text_forcing(t, d):
+    t = dict(t)
+    t["talents"] = t["talents"].with_columns(
+        pl.format('="{}"', c).alias(c) for c in ("talent_id", "id_number", "phone")
+    )
+    t["social_insurance"] = t["social_insurance"].with_columns(pl.format('="{}"', "talent_id"))
+    for name, frame in t.items():
+        (d / f"{name}.csv").write_bytes(frame.write_csv(quote_style="never").encode())
+
+
 ACCEPTED += [
+    ('Excel text-forcing ="..." cells', _excel_text_forcing),
     ("Excel sep=, line above the header", _excel_sep_line),
     ("dotted dates, YYYYMM and YYYY.MM months", _dotted_dates_and_digit_months),
     ("CR-only line ends", _cr_line_ends),
