@@ -7,6 +7,7 @@ Kinds of column: ``str`` (free text or key), ``code`` (an enumeration, see ``COD
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from runconfig import TimeRules
 
@@ -30,7 +31,7 @@ COUNTIES: dict[str, tuple[str, ...]] = {
 # Each enumeration: canonical code -> accepted Chinese aliases (contract.md section 1).
 CODES: dict[str, dict[str, tuple[str, ...]]] = {
     "county": COUNTIES,
-    "gender": {"M": ("男",), "F": ("女",)},
+    "gender": {"M": ("男", "男性"), "F": ("女", "女性")},
     "education": {
         "doctorate": ("博士",),
         "master": ("硕士",),
@@ -128,6 +129,7 @@ class ColumnSpec:
     required: bool = False
     codes: str | None = None  # key into CODES for kind "code"
     past: bool = False  # a date that cannot lie after the run date (`reference_date`)
+    plausible: tuple[date | None, date | None] = (None, None)  # dates outside are quarantined
 
 
 @dataclass(frozen=True)
@@ -163,8 +165,19 @@ def _col(
     required: bool = False,
     codes: str | None = None,
     past: bool = False,
+    plausible: tuple[date | None, date | None] = (None, None),
 ) -> ColumnSpec:
-    return ColumnSpec(name, kind, required, codes if codes or kind != "code" else name, past)
+    codes = codes if codes or kind != "code" else name
+    return ColumnSpec(name, kind, required, codes, past, plausible)
+
+
+# Plausible dates (docs/bad_input.md): a talent is born 1940-2010; programmes, grants, policies
+# and contributions are of this century (and grants and policies end by 2100); a life event
+# (a marriage, say) may predate the arrival, not 1960.
+BIRTH = (date(1940, 1, 1), date(2010, 12, 31))
+THIS_CENTURY = (date(2000, 1, 1), None)
+PLANNED = (date(2000, 1, 1), date(2100, 12, 31))
+LIFETIME = (date(1960, 1, 1), None)
 
 
 TABLES: dict[str, TableSpec] = {
@@ -177,13 +190,13 @@ TABLES: dict[str, TableSpec] = {
             _col("name"),
             _col("phone"),
             _col("gender", "code"),
-            _col("birth_date", "date", required=True, past=True),
+            _col("birth_date", "date", required=True, past=True, plausible=BIRTH),
             _col("education", "code", required=True),
             _col("university_tier", "code"),
             _col("major_field", "code"),
             _col("hometown", "code", required=True),
             _col("program", "code", required=True),
-            _col("arrival_date", "date", required=True, past=True),
+            _col("arrival_date", "date", required=True, past=True, plausible=THIS_CENTURY),
             _col("county", "code", required=True),
         ),
         key=("talent_id",),
@@ -209,8 +222,8 @@ TABLES: dict[str, TableSpec] = {
             _col("policy_id", required=True),
             _col("policy_name"),
             _col("level", "code"),
-            _col("effective_from", "date", required=True),
-            _col("effective_to", "date"),
+            _col("effective_from", "date", required=True, plausible=PLANNED),
+            _col("effective_to", "date", plausible=PLANNED),
         ),
         key=("policy_id",),
         date_order=(("effective_from", "effective_to"),),
@@ -225,8 +238,8 @@ TABLES: dict[str, TableSpec] = {
             _col("subsidy_type", "code", required=True),
             _col("monthly_amount", "money"),
             _col("lump_sum", "money"),
-            _col("start_date", "date", required=True),
-            _col("end_date", "date", required=True),
+            _col("start_date", "date", required=True, plausible=PLANNED),
+            _col("end_date", "date", required=True, plausible=PLANNED),
         ),
         key=("grant_id",),
         references=(Reference("talent_id", "talents"), Reference("policy_id", "policies")),
@@ -238,7 +251,7 @@ TABLES: dict[str, TableSpec] = {
         required=True,
         columns=(
             _col("talent_id", required=True),
-            _col("month", "month", required=True, past=True),
+            _col("month", "month", required=True, past=True, plausible=THIS_CENTURY),
             _col("employer_id", required=True),
             _col("contribution_base", "money", required=True),
         ),
@@ -251,7 +264,7 @@ TABLES: dict[str, TableSpec] = {
         required=False,
         columns=(
             _col("talent_id", required=True),
-            _col("event_date", "date", required=True, past=True),
+            _col("event_date", "date", required=True, past=True, plausible=LIFETIME),
             _col("event", "code", required=True),
         ),
         references=(Reference("talent_id", "talents"),),

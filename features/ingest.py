@@ -13,18 +13,23 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 
-from features.contract import PII_COLUMNS, TABLE_ORDER, TABLES, TimeRules
-from features.extract import find_table_files, parse_text, read_table
+from features.contract import PII_COLUMNS, TABLE_ORDER, TABLES, ExtractError, TimeRules
+from features.extract import dataset_parts, find_table_files, parse_text, read_table
+from features.storage import StorageError, storage_error
 from features.validate import QUARANTINE_SCHEMA, check_table
 
 INGEST_VERSION = "2"
 REFERENCED = frozenset(ref.table for spec in TABLES.values() for ref in spec.references)
+STALE_AFTER_S = 6 * 3600  # a temporary folder this old is a killed run's, whatever its pid says
+# Tables without which nothing can be featured, trained or scored: none accepted is fatal.
+NEEDED = ("talents", "social_insurance")
 
 
 @dataclass(frozen=True)
@@ -50,8 +55,11 @@ def digest_extract(
     h = hashlib.sha256(head.encode())
     for name in sorted(files):
         h.update(f"{name}:{files[name].name}\n".encode())
-        with files[name].open("rb") as f:
-            h.update(hashlib.file_digest(f, "sha256").digest())
+        parts = dataset_parts(files[name]) if files[name].is_dir() else [files[name]]
+        for part in parts:  # a Parquet dataset folder: every part file, by name and bytes
+            h.update(f"{part.relative_to(files[name]) if part != files[name] else ''}\n".encode())
+            with part.open("rb") as f:
+                h.update(hashlib.file_digest(f, "sha256").digest())
     return h.hexdigest()[:32]
 
 
@@ -107,10 +115,51 @@ def _empty_table(name: str) -> pl.DataFrame:
     return pl.DataFrame(schema={c.name: kinds.get(c.kind, pl.String) for c in TABLES[name].columns})
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def remove_stale_temporaries(store: Path, now: float | None = None) -> list[Path]:
+    """Remove what killed ingests left in `store`: temporary folders whose owner is gone.
+
+    A temporary folder is `.<digest>-<pid>-<random>`; it is stale once that process is gone,
+    or older than `STALE_AFTER_S` (a reused pid), or, named without a pid by an older
+    version, older than an hour. They may hold contacts (PII): none outlives its run.
+    """
+    now = time.time() if now is None else now
+    removed = []
+    for tmp in store.glob(".*-*"):
+        if not tmp.is_dir():
+            continue
+        parts = tmp.name[1:].split("-")
+        try:
+            age = now - tmp.stat().st_mtime
+        except FileNotFoundError:  # its owner finished meanwhile
+            continue
+        if len(parts) >= 3 and parts[1].isdigit():
+            stale = not _alive(int(parts[1])) or age > STALE_AFTER_S
+        else:
+            stale = age > 3600
+        if stale:
+            shutil.rmtree(tmp, ignore_errors=True)
+            removed.append(tmp)
+    return removed
+
+
 def write_validated(result: IngestResult, target: Path) -> None:
-    """Write the result into `target` atomically (temp folder renamed); contacts mode 0600."""
+    """Write the result into `target` atomically (temp folder renamed); contacts mode 0600.
+
+    The temporary folder carries this process's id, so that a later run can tell it from a
+    running one and remove it if this run is killed (`remove_stale_temporaries`).
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-{os.getpid()}-", dir=target.parent))
     try:
         for name, frame in result.tables.items():
             frame.write_parquet(tmp / f"{name}.parquet")
@@ -159,8 +208,50 @@ def ingest_extract(
     """
     files = find_table_files(data_dir)
     target = work_dir / "ingest" / digest_extract(files, rules or TimeRules(), reference_date)
-    if (target / "summary.json").exists():
-        return load_validated(target)
-    result = validate_extract(files, reference_date)
-    write_validated(result, target)
-    return load_validated(target)
+    try:
+        if work_dir.exists() and not work_dir.is_dir():
+            raise StorageError(f"{work_dir}: the working folder is a file, not a folder")
+        if target.parent.is_dir():
+            remove_stale_temporaries(target.parent)
+        if not (target / "summary.json").exists():
+            write_validated(validate_extract(files, reference_date), target)
+        result = load_validated(target)
+    except OSError as err:
+        if (mapped := storage_error(err, work_dir)) is None:
+            raise
+        raise mapped from None
+    require_rows(result)
+    return result
+
+
+def require_rows(result: IngestResult) -> None:
+    """Fatal when a table nothing can do without has no accepted row (all quarantined).
+
+    The ingest is stored first, so the quarantine that says why is there to read.
+    """
+    for name in NEEDED:
+        counts = result.summary[name]
+        if counts["accepted"] == 0 and counts["file"] is not None:
+            where = result.work_path / "quarantine.csv"
+            rows = "every talent" if name == "talents" else "every row"
+            what = (
+                f"{rows} ({counts['read']:,}) was quarantined, so there is no talent to "
+                f"score or train on; see {where}"
+            )
+            raise ExtractError.at(str(counts["file"]), what)
+
+
+def require_snapshot(snapshot: pl.DataFrame, as_of: date, result: IngestResult) -> None:
+    """Fatal (one line) when a snapshot holds no talent: nothing to score, feature or train on.
+
+    For the flows after `build_scoring_snapshot` / `build_training_snapshots`: an extract whose
+    talents are all accepted may still have none present at `as_of` (all arrived later, none
+    paid yet, all flexible experts), and an empty frame must not reach the model.
+    """
+    if snapshot.height:
+        return
+    accepted = result.summary["talents"]["accepted"]
+    raise ExtractError(
+        f"no talent to score at {as_of}: none of the {accepted:,} accepted talents is present "
+        "then (arrived before it, paying in the city, not a flexible expert)"
+    )

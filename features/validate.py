@@ -31,6 +31,7 @@ QUARANTINE_SCHEMA = pl.Schema(
     }
 )
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+HEADER_REASON = "row repeats the header (files pasted together?)"
 ID_REASON = "not a valid resident ID number (18 characters, the last a check digit)"
 _TYPE_REASONS = {
     "date": "not a date (expected YYYY-MM-DD or YYYY/MM/DD)",
@@ -95,6 +96,14 @@ def parse_fields(
         parsed.append(valid_resident_ids(ids).alias("__id_ok"))
     lf = frame.with_columns(*raws, *parsed).lazy()
     rules: list[pl.Expr] = []
+    required = [c for c in spec.columns if c.required]
+    if required and all(frame.schema[c.name] == pl.String for c in required):
+        cells = [pl.col(_raw(c.name) if c.kind != "str" else c.name) for c in required]
+        repeats = pl.all_horizontal(
+            cell.str.strip_chars().str.to_lowercase() == c.name
+            for cell, c in zip(cells, required, strict=True)
+        )
+        rules.append(pl.when(repeats).then(_fail(required[0].name, HEADER_REASON)))
     for c in spec.columns:
         value = pl.col(c.name)
         present = (
@@ -116,6 +125,12 @@ def parse_fields(
             rules.append(pl.when(value <= 0).then(_fail(c.name, "must be greater than 0")))
         elif c.kind == "money":
             rules.append(pl.when(value < 0).then(_fail(c.name, "must not be negative")))
+        low, high = c.plausible
+        if low is not None or high is not None:
+            reason = f"{c.name} is not plausible (expected {_span(low, high)})"
+            outside = (value < pl.lit(low)) if low else pl.lit(False)
+            outside = (outside | (value > pl.lit(high))) if high else outside
+            rules.append(pl.when(outside).then(_fail(c.name, reason)))
         if c.past and reference_date is not None:
             reason = f"{c.name} is after the run date {reference_date}"
             rules.append(pl.when(value > pl.lit(reference_date)).then(_fail(c.name, reason)))
@@ -123,6 +138,12 @@ def parse_fields(
         reason = f"{later} is before {earlier}"
         rules.append(pl.when(pl.col(later) < pl.col(earlier)).then(_fail(later, reason)))
     return lf.with_columns(pl.coalesce(rules).alias("__fail"))
+
+
+def _span(low: date | None, high: date | None) -> str:
+    if low and high:
+        return f"{low} to {high}"
+    return f"{low} or later" if low else f"{high} or earlier"
 
 
 def _present(name: str, dtype: pl.DataType) -> pl.Expr:
@@ -165,22 +186,32 @@ def check_arrival(
 ) -> pl.DataFrame:
     """Fail rows whose month lies before the month of their talent's arrival_date.
 
-    A row following a row of the same talent with an earlier or equal month cannot fail when
-    that one passes, so only the other rows (about one per talent in a sorted export) are
-    looked up: a join over every contribution would cost seconds on 40 M rows.
+    Rows run in segments where the talent stays the same and the month never decreases (about
+    one segment per talent in a sorted export). Within a segment the early rows come first, so
+    only each segment's first row is looked up, and then every row of the segments whose first
+    row is early (a join over every contribution would cost seconds on 40 M rows).
     """
     if spec.after_arrival is None:
         return df
     column = spec.after_arrival
     month, talent = pl.col(column), pl.col("talent_id")
-    follows = (talent == talent.shift(1)) & (month >= month.shift(1))
+    starts = ~((talent == talent.shift(1)) & (month >= month.shift(1))).fill_null(False)
     arrivals = accepted["talents"].select("talent_id", pl.col("arrival_date").alias("__arrival"))
+    rows = df.lazy().select(
+        "source_row",
+        "talent_id",
+        column,
+        starts.alias("__starts"),
+        starts.cum_sum().alias("__segment"),
+    )
+    before = month < pl.col("__arrival").dt.month_start()
+    early_segments = (
+        rows.filter("__starts").join(arrivals.lazy(), on="talent_id").filter(before)
+    ).select("__segment")
     early = (
-        df.lazy()
-        .filter(~follows.fill_null(False))
-        .select("source_row", "talent_id", column)
+        rows.join(early_segments, on="__segment", how="semi")
         .join(arrivals.lazy(), on="talent_id")
-        .filter(month < pl.col("__arrival").dt.month_start())
+        .filter(before)
         .select("source_row", "__arrival")
         .collect()
     )
@@ -331,17 +362,17 @@ def check_table(
 
 def coerce_extras(df: pl.DataFrame, extra: list[str]) -> pl.DataFrame:
     """`x_*` columns as Float64 when every value parses as a number, else as read."""
-    casts = []
-    for name in extra:
-        dtype = df.schema[name]
-        if dtype.is_numeric():
-            casts.append(pl.col(name).cast(pl.Float64))
-        elif dtype == pl.String:
-            text = pl.col(name).str.strip_chars()
-            number = text.cast(pl.Float64, strict=False)
-            if df.select((number.is_null() & (text != "") & text.is_not_null()).any()).item():
-                continue
-            casts.append(number.alias(name))
+    schema = df.schema  # once, and one pass over all text columns: there may be thousands
+    casts = [pl.col(n).cast(pl.Float64) for n in extra if schema[n].is_numeric()]
+    text = [n for n in extra if schema[n] == pl.String]
+    if text:
+        stripped = {n: pl.col(n).str.strip_chars() for n in text}
+        numbers = {n: t.cast(pl.Float64, strict=False) for n, t in stripped.items()}
+        not_numbers = df.select(
+            (numbers[n].is_null() & (stripped[n] != "") & stripped[n].is_not_null()).any().alias(n)
+            for n in text
+        ).row(0)
+        casts += [numbers[n].alias(n) for n, bad in zip(text, not_numbers, strict=True) if not bad]
     return df.with_columns(casts) if casts else df
 
 

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from pipeline import checks
-from pipeline.errors import EXPECTED, one_line
+from pipeline.errors import expected_error, one_line
 
 app = typer.Typer(
     add_completion=False,
@@ -43,8 +43,11 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
         _prepare_environment()
         try:
             return fn(*args, **kwargs)
-        except EXPECTED as err:
-            typer.echo(f"retention: {one_line(err)}", err=True)
+        except Exception as err:
+            said = expected_error(err)
+            if said is None:
+                raise  # a bug of ours: the traceback is for us
+            typer.echo(f"retention: {one_line(said)}", err=True)
             raise typer.Exit(2) from None
 
     return wrapper

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,8 +57,62 @@ def encode_categorical(col: str, levels: tuple[str, ...]) -> pl.Expr:
     )
 
 
+_WARNED: dict[int, set[str]] = {}  # per FeatureSpec alive: the warnings already given
+
+
+def warn_once(spec: FeatureSpec, topic: str, message: str) -> None:
+    """One line on stderr per topic and model spec: predict (every talent) and contributions
+    (the listed ones) both encode, and the second would say it again with other counts."""
+    key = id(spec)
+    if key not in _WARNED:
+        _WARNED[key] = set()
+        weakref.finalize(spec, _WARNED.pop, key, None)
+    if topic not in _WARNED[key]:
+        _WARNED[key].add(topic)
+        sys.stderr.write(f"retention: warning: {message}\n")
+
+
+def align_extras(frame: pl.DataFrame, spec: FeatureSpec) -> pl.DataFrame:
+    """The city's own `x_*` columns as the model saw them in training, saying what differs.
+
+    The contract makes `x_*` columns optional, so one the model was trained on may be absent,
+    or arrive as text (高/中/低) where the model saw numbers: it is scored as unknown (null,
+    missing for LightGBM), with one warning line on stderr. Other features must be there.
+    """
+    fixes = []
+    for name in [c for c in spec.names if c.startswith("x_")]:
+        if name not in frame.columns:
+            warn_once(
+                spec,
+                f"absent {name}",
+                f"talents: column {name} that the model was trained on is absent; "
+                "scored as unknown",
+            )
+            fixes.append(pl.lit(None, pl.Float64).alias(name))
+            continue
+        dtype = frame.schema[name]
+        if name in spec.numeric and not (dtype.is_numeric() or dtype in (pl.Boolean, pl.Null)):
+            text = pl.col(name).cast(pl.String).str.strip_chars()
+            number = text.cast(pl.Float64, strict=False)
+            bad = frame.select(number.is_null() & text.is_not_null() & (text != "")).to_series()
+            if bad.any():
+                examples = (
+                    frame.filter(bad).get_column(name).cast(pl.String).unique(maintain_order=True)
+                )
+                shown = ", ".join(examples.head(3).to_list())
+                warn_once(
+                    spec,
+                    f"text {name}",
+                    f"talents: column {name} holds {bad.sum():,} values that are not numbers "
+                    f"({shown}) where the model was trained on numbers; those are scored as unknown",
+                )
+            fixes.append(number.alias(name))
+    return frame.with_columns(fixes) if fixes else frame
+
+
 def encode_frame(frame: pl.DataFrame, spec: FeatureSpec) -> pl.DataFrame:
     """The feature columns only, all Float64, categoricals coded by level index."""
+    frame = align_extras(frame, spec)
     missing = [c for c in spec.names if c not in frame.columns]
     if missing:
         raise ValueError(f"feature columns missing from the frame: {missing}")

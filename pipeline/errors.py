@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from features.contract import ExtractError
+from features.storage import StorageError, storage_error
 from models.errors import ModelStoreUnavailable, NoChampion
 
 
@@ -16,6 +17,7 @@ class ServiceUnavailable(Exception):
 
 EXPECTED: tuple[type[BaseException], ...] = (
     ExtractError,
+    StorageError,
     UsageError,
     ServiceUnavailable,
     ModelStoreUnavailable,
@@ -26,3 +28,16 @@ EXPECTED: tuple[type[BaseException], ...] = (
 def one_line(err: BaseException) -> str:
     """The error's message folded onto a single line."""
     return " ".join(str(err).split())
+
+
+def expected_error(err: BaseException) -> BaseException | None:
+    """The error as the user should read it, or None when it is a bug of ours.
+
+    Expected errors are themselves; an OSError writing to a full, read-only or forbidden
+    disk becomes the StorageError naming the path and the cause.
+    """
+    if isinstance(err, EXPECTED):
+        return err
+    if isinstance(err, OSError):
+        return storage_error(err)
+    return None

@@ -10,7 +10,7 @@ import polars as pl
 
 import synthetic
 from features.coverage import contribution_coverage, month_ranges
-from features.ingest import ingest_extract
+from features.ingest import ingest_extract, require_snapshot
 from features.snapshots import scoring_snapshot
 from pipeline.errors import UsageError
 from pipeline.settings import Settings
@@ -48,12 +48,7 @@ def check_coverage(tables: dict[str, pl.DataFrame], as_of: date, settings: Setti
 
 def load_for(data: Path, settings: Settings, as_of: date):
     """The validated extract, refused when it cannot support `as_of` or holds no talent."""
-    extract = load_extract(data, settings, as_of)
-    if extract.tables["talents"].is_empty():
-        raise UsageError(
-            f"{data}: no talent was accepted (every row quarantined); "
-            f"see {extract.work_path / 'quarantine.csv'}"
-        )
+    extract = load_extract(data, settings, as_of)  # refuses an extract with no talent left
     check_coverage(extract.tables, as_of, settings)
     return extract
 
@@ -107,5 +102,6 @@ def write_scoring_features(data: Path, as_of: date, out: Path, settings: Setting
     """Build the scoring snapshot for one date and write it for inspection."""
     extract = load_for(data, settings, as_of)
     snap = scoring_snapshot(extract.tables, as_of, settings.run.time_rules)
+    require_snapshot(snap, as_of, extract)
     write_frame(snap, out)
     return f"{snap.height:,} talents x {snap.width} columns as of {as_of} -> {out}"

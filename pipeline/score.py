@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from features.catalog import FEATURES
+from features.ingest import require_snapshot
 from features.snapshots import scoring_snapshot
 from pipeline.errors import UsageError
 from pipeline.extract import load_for
@@ -54,9 +55,11 @@ def ingest(data: Path, settings: Settings, as_of: date):
     return load_for(data, settings, as_of)
 
 
-def build_scoring_snapshot(tables: dict[str, pl.DataFrame], as_of: date, settings: Settings):
-    """The talents present at `as_of` with their features."""
-    return scoring_snapshot(tables, as_of, settings.run.time_rules)
+def build_scoring_snapshot(extract, as_of: date, settings: Settings) -> pl.DataFrame:
+    """The talents present at `as_of` with their features; refused when there is none."""
+    snapshot = scoring_snapshot(extract.tables, as_of, settings.run.time_rules)
+    require_snapshot(snapshot, as_of, extract)
+    return snapshot
 
 
 def select_county(snapshot: pl.DataFrame, county: str | None) -> pl.DataFrame:
@@ -140,7 +143,7 @@ def score_week(request: ScoreRequest, settings: Settings, step: Step = plain) ->
         claim_run_folder(out_dir, as_of, request.overwrite)
         model, version = step(load_model)(settings.tracking_uri)  # a missing store fails fast
         extract = step(ingest)(request.data, settings, as_of)
-        snapshot = step(build_scoring_snapshot)(extract.tables, as_of, settings)
+        snapshot = step(build_scoring_snapshot)(extract, as_of, settings)
         snapshot = select_county(snapshot, request.county)
         risk_list = step(rank_and_explain)(snapshot, model, version, request.lang, settings.run)
         contacts = extract.contacts if request.contacts else None

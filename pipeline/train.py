@@ -11,6 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from features.catalog import model_columns
+from features.ingest import require_snapshot
 from features.snapshots import training_snapshots
 from models.train import TrainResult, train_attrition_model
 from pipeline.extract import load_for
@@ -46,10 +47,12 @@ def ingest(data: Path, settings: Settings, as_of: date):
     return load_for(data, settings, as_of)
 
 
-def build_training_snapshots(tables: dict[str, pl.DataFrame], as_of: date, settings: Settings):
-    """Labelled monthly snapshots before `as_of`."""
+def build_training_snapshots(extract, as_of: date, settings: Settings) -> pl.DataFrame:
+    """Labelled monthly snapshots before `as_of`; refused when there is none."""
     run = settings.run
-    return training_snapshots(tables, as_of, run.time_rules, horizons=run.horizons)
+    frame = training_snapshots(extract.tables, as_of, run.time_rules, horizons=run.horizons)
+    require_snapshot(frame, as_of, extract)
+    return frame
 
 
 def oracle_for(snapshots: pl.DataFrame, truth: dict[str, pl.DataFrame] | None, config: RunConfig):
@@ -122,7 +125,7 @@ def describe_training(result: TrainResult, run_id: str, decision, settings: Sett
 def train_model(request: TrainRequest, settings: Settings, step: Step = plain) -> TrainOutcome:
     """Retrain on everything labelled before the date and promote the model if it is no worse."""
     extract = step(ingest)(request.data, settings, request.as_of)
-    frame = step(build_training_snapshots)(extract.tables, request.as_of, settings)
+    frame = step(build_training_snapshots)(extract, request.as_of, settings)
     truth = read_truth(request.truth or request.data / "truth")
     oracle = step(oracle_for)(frame, truth, settings.run)
     result = step(fit)(frame, oracle, settings.run)

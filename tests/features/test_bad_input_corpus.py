@@ -336,7 +336,7 @@ FATAL: list[tuple[str, Callable, str]] = [
     (
         "csv named .xlsx",
         _csv_named_xlsx,
-        "employers.xlsx: file is truncated or not a valid xlsx workbook",
+        "employers.xlsx: file is not an xlsx workbook: it is text (CSV?); name it employers.csv",
     ),
     (
         "undecodable byte",
@@ -417,12 +417,224 @@ FATAL: list[tuple[str, Callable, str]] = [
 ]
 
 
+def _unclosed_quote_in_a_large_file(t, d):
+    path = d / "social_insurance.csv"
+    assert path.stat().st_size > 131_072  # beyond the csv module's default field limit
+    lines = _lines(path)
+    lines[3] = lines[3].replace(b",", b',"', 1)
+    _rewrite(path, lines)
+
+
+def _nul_byte(t, d):
+    lines = _lines(d / "employers.csv")
+    lines[2] = b"\x00" + lines[2]
+    _rewrite(d / "employers.csv", lines)
+
+
+def _gzip_named_csv(t, d):
+    import gzip
+
+    path = d / "employers.csv"
+    path.write_bytes(gzip.compress(path.read_bytes()))
+
+
+def _xlsx_named_csv(t, d):
+    (d / "employers.csv").unlink()
+    _write_xlsx(t["employers"], d / "employers.xlsx")
+    (d / "employers.xlsx").rename(d / "employers.csv")
+
+
+def _parquet_named_csv(t, d):
+    t["employers"].write_parquet(d / "employers.csv")
+
+
+def _xls_named_csv(t, d):
+    (d / "employers.csv").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+
+
+def _table_is_a_folder(t, d):
+    (d / "talents.csv").unlink()
+    (d / "talents.csv").mkdir()
+    (d / "talents.csv" / "talents.csv").write_bytes(t["talents"].write_csv().encode())
+
+
+def _broken_link(t, d):
+    (d / "talents.csv").unlink()
+    (d / "talents.csv").symlink_to(d / "gone" / "talents.csv")
+
+
+def _empty_dataset_folder(t, d):
+    (d / "talents.csv").unlink()
+    (d / "talents.parquet").mkdir()
+    (d / "talents.parquet" / "_SUCCESS").write_bytes(b"")
+
+
+def _big5(t, d):
+    names = t["employers"].with_columns(pl.lit("德州市臺灣電子股份有限公司").alias("employer_name"))
+    (d / "employers.csv").write_bytes(names.write_csv().encode("big5"))
+
+
+def _windows_1252_quotes(t, d):
+    names = t["policies"].with_columns(pl.lit("\u201cGolden 30\u201dpolicy").alias("policy_name"))
+    (d / "policies.csv").write_bytes(names.write_csv().encode("cp1252"))
+
+
+def _list_column_in_parquet(t, d):
+    (d / "employers.csv").unlink()
+    county = pl.col("county").map_elements(lambda v: [v], return_dtype=pl.List(pl.String))
+    t["employers"].with_columns(county).write_parquet(d / "employers.parquet")
+
+
+def _struct_column_in_parquet(t, d):
+    (d / "talents.csv").unlink()
+    x = pl.struct(pl.col("x_survey_intent_to_stay").alias("score")).alias("x_survey_intent_to_stay")
+    t["talents"].with_columns(x).write_parquet(d / "talents.parquet")
+
+
+def _data_on_the_second_sheet(t, d):
+    import xlsxwriter
+
+    (d / "employers.csv").unlink()
+    book = xlsxwriter.Workbook(d / "employers.xlsx")
+    book.add_worksheet("说明")
+    sheet = book.add_worksheet("data")
+    for r, row in enumerate([t["employers"].columns, *t["employers"].rows()]):
+        for c, value in enumerate(row):
+            if value is not None:
+                sheet.write_string(r, c, value)
+    book.close()
+
+
+def _renamed(old: str, new: str):
+    def damage(t, d):
+        (d / old).rename(d / new)
+
+    return damage
+
+
+def _as_parquet_named(table: str, suffix: str):
+    def damage(t, d):
+        (d / f"{table}.csv").unlink()
+        t[table].write_parquet(d / f"{table}.{suffix}")
+
+    return damage
+
+
+def _as_xlsx_named(table: str, suffix: str):
+    def damage(t, d):
+        (d / f"{table}.csv").unlink()
+        _write_xlsx(t[table], d / f"{table}.xlsx")
+        (d / f"{table}.xlsx").rename(d / f"{table}.{suffix}")
+
+    return damage
+
+
+NOT_GB = (
+    "bytes are not UTF-8 or GBK/GB18030 Chinese text (Big5 or Windows-1252?); "
+    "save the file as CSV UTF-8 or GBK"
+)
+
+FATAL += [
+    (
+        "unclosed quote in a file over the csv field limit",
+        _unclosed_quote_in_a_large_file,
+        "social_insurance.csv: row 4: row has 2 fields but the header has 4",
+    ),
+    (
+        "NUL byte in the first 4 KB",
+        _nul_byte,
+        "employers.csv: row 3: file holds NUL bytes (binary data, not CSV text)",
+    ),
+    (
+        "gzip bytes named .csv",
+        _gzip_named_csv,
+        "employers.csv: file is gzip-compressed, not CSV text; unpack it first",
+    ),
+    (
+        "xlsx workbook named .csv",
+        _xlsx_named_csv,
+        "employers.csv: file is an xlsx workbook, not CSV text; name it employers.xlsx",
+    ),
+    (
+        "parquet file named .csv",
+        _parquet_named_csv,
+        "employers.csv: file is a Parquet file, not CSV text; name it employers.parquet",
+    ),
+    (
+        "old .xls workbook named .csv",
+        _xls_named_csv,
+        "employers.csv: file is an old Excel .xls (or password-protected) workbook, not CSV text; "
+        "save it as xlsx",
+    ),
+    ("table file is a folder", _table_is_a_folder, "talents.csv: is a folder, not a file"),
+    (
+        "xlsx whose first sheet is empty (data on the second)",
+        _data_on_the_second_sheet,
+        "employers.xlsx: file is empty: its first sheet has no cells (only the first sheet is read)",
+    ),
+    (
+        "csv named .parquet",
+        _renamed("talents.csv", "talents.parquet"),
+        "talents.parquet: file is not Parquet: it is text (CSV?); name it talents.csv",
+    ),
+    (
+        "parquet named .xlsx",
+        _as_parquet_named("employers", "xlsx"),
+        "employers.xlsx: file is not an xlsx workbook: it is a Parquet file; "
+        "name it employers.parquet",
+    ),
+    (
+        "xlsx named .parquet",
+        _as_xlsx_named("employers", "parquet"),
+        "employers.parquet: file is not Parquet: it is an xlsx workbook; name it employers.xlsx",
+    ),
+    (
+        "table file is a broken link",
+        _broken_link,
+        "talents.csv: is a link that leads nowhere (broken symbolic link)",
+    ),
+    (
+        "parquet dataset folder without part files",
+        _empty_dataset_folder,
+        "talents.parquet: is a folder holding no Parquet part files",
+    ),
+    ("Big5 text", _big5, f"employers.csv: row 2: {NOT_GB}"),
+    ("Windows-1252 smart quotes", _windows_1252_quotes, f"policies.csv: row 2: {NOT_GB}"),
+    (
+        "list<string> column in parquet",
+        _list_column_in_parquet,
+        "employers.parquet: column county: holds lists or records (Parquet type List(String)), "
+        "not single values",
+    ),
+    (
+        "struct x_ column in parquet",
+        _struct_column_in_parquet,
+        "talents.parquet: column x_survey_intent_to_stay: holds lists or records "
+        "(Parquet type Struct({'score': String})), not single values",
+    ),
+]
+
+
+def _cli(args: list[str]):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    return CliRunner().invoke(app, args)
+
+
 @pytest.mark.parametrize(("kind", "damage", "message"), FATAL, ids=[f[0] for f in FATAL])
 def test_fatal_damage_is_one_line_and_exit_2(tables, tmp_path, kind, damage, message):
+    """`ingest` says it in one line; so does `features`, the first stage that reads the extract."""
     assert tables["employers"].height == N_EMPLOYERS
     data = _write(tables, tmp_path / "extract")
     damage(tables, data)
     assert _fatal_cli(data, tmp_path / "work") == message
+    out = tmp_path / "snapshot.parquet"
+    args = ["features", "--data", str(data), "--work", str(tmp_path / "work"), "--out", str(out)]
+    result = _cli([*args, "--as-of", str(RUN_DATE)])
+    assert (result.exit_code, result.stderr) == (2, f"retention: {message}\n")
+    assert not out.exists()
 
 
 # --- quarantined: the row is wrong, the file is fine ---------------------------------------
@@ -432,6 +644,8 @@ COUNTY_CODES = (
     "wucheng, tianqu"
 )
 DATE_REASON = "not a date (expected YYYY-MM-DD or YYYY/MM/DD)"
+BIRTH_RANGE = "birth_date is not plausible (expected 1940-01-01 to 2010-12-31)"
+NULL_MARKERS = {"NULL", "N/A", "-"}  # read as blank: the quarantine shows no value
 
 # (kind, table, column, data-row index, new value, reason); talents, employers and policies
 # are damaged on a spare row nothing references, so no other row is quarantined with it.
@@ -443,12 +657,12 @@ ROW_DAMAGE = [
     ("unknown gender", "talents", "gender", 0, "X", "unknown code (expected one of M, F)"),
     ("missing education", "talents", "education", 0, None, "required value is missing"),
     ("blank required cell", "talents", "hometown", 0, "   ", "required value is missing"),
-    ("arrival before birth", "talents", "arrival_date", 0, "1950-01-01",
-     "arrival_date is before birth_date"),
+    ("arrival before 2000", "talents", "arrival_date", 0, "1950-01-01",
+     "arrival_date is not plausible (expected 2000-01-01 or later)"),
     ("future arrival", "talents", "arrival_date", 0, "2024-07-01",
      "arrival_date is after the run date 2024-06-30"),
-    ("future birth", "talents", "birth_date", 0, "2030-01-01",
-     "birth_date is after the run date 2024-06-30"),
+    ("birth after 2010 (and in the future)", "talents", "birth_date", 0, "2030-01-01",
+     "birth_date is not plausible (expected 1940-01-01 to 2010-12-31)"),
     ("employer unknown ownership", "employers", "ownership", 0, "集体",
      "unknown code (expected one of private, state_owned, public_institution, foreign, "
      "government)"),
@@ -480,6 +694,41 @@ ROW_DAMAGE = [
      "event_date is after the run date 2024-06-30"),
     ("event of unknown talent", "life_events", "talent_id", 0, "T404",
      "talent_id not found in talents"),
+    # implausible dates (docs/bad_input.md, plausible ranges)
+    ("birth in year 0", "talents", "birth_date", 0, "0000-01-01", BIRTH_RANGE),
+    ("birth 1900", "talents", "birth_date", 0, "1900-01-01", BIRTH_RANGE),
+    ("two-digit year read as year 90", "talents", "birth_date", 0, "90-01-01", BIRTH_RANGE),
+    ("bare number that is no 5-digit serial", "talents", "birth_date", 0, "1", DATE_REASON),
+    ("grant dated 0001-01-01", "subsidies", "start_date", 0, "0001-01-01",
+     "start_date is not plausible (expected 2000-01-01 to 2100-12-31)"),
+    ("grant ending 9999-12-31", "subsidies", "end_date", 0, "9999-12-31",
+     "end_date is not plausible (expected 2000-01-01 to 2100-12-31)"),
+    ("policy from 1999", "policies", "effective_from", 0, "1999-01-01",
+     "effective_from is not plausible (expected 2000-01-01 to 2100-12-31)"),
+    ("event in 1900", "life_events", "event_date", 0, "1900-05-01",
+     "event_date is not plausible (expected 1960-01-01 or later)"),
+    ("contribution month 1999-12", "social_insurance", "month", 5, "1999-12",
+     "month is not plausible (expected 2000-01-01 or later)"),
+    # what city exports do to cells
+    ("Excel error value in a date", "talents", "birth_date", 0, "#VALUE!", DATE_REASON),
+    ("US month/day/year", "talents", "arrival_date", 0, "3/5/2021", DATE_REASON),
+    ("month 00", "social_insurance", "month", 5, "2021-00", "not a month (expected YYYY-MM)"),
+    ("month given as impossible day", "social_insurance", "month", 5, "2021-02-30",
+     "not a month (expected YYYY-MM)"),
+    ("negative base", "social_insurance", "contribution_base", 2, "-4000",
+     "must be greater than 0"),
+    ("money with a unit per month", "subsidies", "monthly_amount", 0, "4000元/月", "not a number"),
+    ("accounting negative in brackets", "subsidies", "monthly_amount", 0, "(1,234.00)",
+     "not a number"),
+    ("infinite money", "subsidies", "monthly_amount", 0, "inf", "not a number"),
+    ("leading zeros lost in a key", "social_insurance", "employer_id", 1, "E21",
+     "employer_id not found in employers"),
+    ("full-width key", "subsidies", "talent_id", 1, "Ｔ0000001", "talent_id not found in talents"),
+    ("gender 未知", "talents", "gender", 0, "未知", "unknown code (expected one of M, F)"),
+    ("NULL in a required cell", "talents", "education", 0, "NULL", "required value is missing"),
+    ("N/A in a required key", "social_insurance", "employer_id", 1, "N/A",
+     "required value is missing"),
+    ("dash in a required date", "subsidies", "start_date", 0, "-", "required value is missing"),
 ]  # fmt: skip
 
 
@@ -497,19 +746,37 @@ def test_row_damage_is_quarantined_alone(
         index = tables["social_insurance"].height - 1
     tables[table] = _set(tables[table], column, index, value)
     result = _ingest(_write(tables, tmp_path / "x"), tmp_path / "w", tables)
-    assert result.quarantine.rows() == [(table, index + 2, column, reason, value)]
+    shown = None if value in NULL_MARKERS else value
+    assert result.quarantine.rows() == [(table, index + 2, column, reason, shown)]
+
+
+def test_a_repeated_header_row_is_quarantined_as_such(tables, tmp_path):
+    """Two exports pasted together: the second header is a row, quarantined for what it is."""
+    lines = _lines(_write(tables, tmp_path / "x") / "social_insurance.csv")
+    half = len(lines) // 2
+    _rewrite(tmp_path / "x" / "social_insurance.csv", [*lines[:half], lines[0], *lines[half:]])
+    written = dict(tables)
+    written["social_insurance"] = pl.concat(
+        [tables["social_insurance"].head(1), tables["social_insurance"]]
+    )
+    result = _ingest(tmp_path / "x", tmp_path / "w", written)
+    reason = "row repeats the header (files pasted together?)"
+    assert result.quarantine.rows() == [
+        ("social_insurance", half + 1, "talent_id", reason, "talent_id")
+    ]
 
 
 def test_bad_id_checksums_quarantine_without_echoing_the_id(tables, tmp_path):
     ids = tables["talents"].get_column("id_number").to_list()
     wrong_digit = ids[0][:17] + ("0" if ids[0][17] != "0" else "1")
-    bad = [wrong_digit, ids[0][:15], ids[0][:17] + "Y", ids[0][:16] + "a" + ids[0][17]]
+    science = f"{float(ids[0][:17]) / 1e16:.5f}E+17"  # Excel's 3.71425E+17: digits lost
+    bad = [wrong_digit, ids[0][:15], ids[0][:17] + "Y", ids[0][:16] + "a" + ids[0][17], science]
     for n, value in enumerate(bad):
         tables["talents"] = pl.concat([tables["talents"].head(1), tables["talents"]])
         tables["talents"] = _set(tables["talents"], "talent_id", 0, f"SPARE{n}")
         tables["talents"] = _set(tables["talents"], "id_number", 0, value)
     result = _ingest(_write(tables, tmp_path / "x"), tmp_path / "w", tables)
-    expected = [("talents", row, "id_number", ID_REASON, None) for row in (2, 3, 4, 5)]
+    expected = [("talents", row, "id_number", ID_REASON, None) for row in (2, 3, 4, 5, 6)]
     assert result.quarantine.rows() == expected  # the PII value is not copied out
 
 
@@ -760,11 +1027,219 @@ ACCEPTED: list[tuple[str, Callable]] = [
 ]
 
 
+def _cr_line_ends(t, d):
+    for path in d.glob("*.csv"):  # "CSV (Macintosh)": CR alone ends a line
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
+
+
+def _extras_named_like_internals(t, d):
+    t = dict(t)
+    for name, frame in t.items():
+        t[name] = frame.with_columns(
+            pl.lit("9").alias("source_row"),
+            pl.lit("x").alias("__fail"),
+            pl.lit("y").alias(f"__raw_{frame.columns[0]}"),
+            pl.lit("0").alias("index"),
+        )
+    _write(t, d)
+
+
+def _repeated_extra_headers(t, d):
+    lines = _lines(d / "employers.csv")
+    lines[0] += ",备注,备注".encode()
+    lines[1:-1] = [line + b",a,b" for line in lines[1:-1]]
+    _rewrite(d / "employers.csv", lines)
+
+
+def _trailing_empty_columns(t, d):
+    for path in d.glob("*.csv"):
+        lines = _lines(path)
+        _rewrite(path, [line + b",,," if line else line for line in lines])
+
+
+def _quote_every_cell(t, d):
+    for name, frame in t.items():
+        (d / f"{name}.csv").write_bytes(frame.write_csv(quote_style="always").encode())
+
+
+def _spark_dataset_folder(t, d):
+    (d / "talents.csv").unlink()
+    folder = d / "talents.parquet"
+    folder.mkdir()
+    t["talents"].head(100).write_parquet(folder / "part-00000-abc.snappy.parquet")
+    t["talents"].slice(100).write_parquet(folder / "part-00001-abc.snappy.parquet")
+    (folder / "_SUCCESS").write_bytes(b"")
+    (folder / ".part-00000-abc.snappy.parquet.crc").write_bytes(b"crc")
+
+
+def _epoch_days(column: str, dtype=pl.Int32) -> pl.Expr:
+    return (pl.col(column).str.to_date() - pl.date(1970, 1, 1)).dt.total_days().cast(dtype)
+
+
+def _parquet_integer_dates(t, d):
+    """Dates as Parquet integers (days since 1970; int64 too), and as YYYYMMDD integers."""
+    for name in ("talents", "subsidies", "life_events"):
+        (d / f"{name}.csv").unlink()
+    t["talents"].with_columns(
+        _epoch_days("birth_date"), _epoch_days("arrival_date", pl.Int64)
+    ).write_parquet(d / "talents.parquet")
+    ymd = pl.col("start_date").str.replace_all("-", "").cast(pl.Int64)
+    t["subsidies"].with_columns(ymd, _epoch_days("end_date")).write_parquet(d / "subsidies.parquet")
+    t["life_events"].with_columns(_epoch_days("event_date")).write_parquet(
+        d / "life_events.parquet"
+    )
+
+
+def _parquet_categorical_and_binary(t, d):
+    (d / "employers.csv").unlink()
+    t["employers"].with_columns(
+        pl.col("industry", "ownership", "county").cast(pl.Categorical),
+        pl.col("employer_name").cast(pl.Binary),
+    ).write_parquet(d / "employers.parquet")
+
+
+def _null_markers(t, d):
+    t = dict(t)
+    t["talents"] = t["talents"].with_columns(
+        pl.col("university_tier").fill_null("N/A"),
+        pl.col("x_survey_intent_to_stay").fill_null("NULL"),
+        pl.col("gender").fill_null("-"),
+    )
+    t["subsidies"] = t["subsidies"].with_columns(
+        pl.col("monthly_amount").fill_null("NULL"), pl.col("lump_sum").fill_null("无")
+    )
+    t["policies"] = t["policies"].with_columns(pl.col("effective_to").fill_null("#N/A"))
+    _write(t, d)
+
+
+def _bom_in_the_middle(t, d):
+    lines = _lines(d / "talents.csv")
+    lines[5] = codecs.BOM_UTF8 + lines[5]
+    lines[9] = lines[9].replace(b",", b"," + codecs.BOM_UTF8, 2)
+    _rewrite(d / "talents.csv", lines)
+
+
+def _spaces_and_tabs_around_cells(t, d):
+    t = dict(t)
+    pad = ["birth_date", "county", "talent_id", "education"]
+    t["talents"] = t["talents"].with_columns(pl.format("\u00a0{}\t", c).alias(c) for c in pad)
+    t["social_insurance"] = t["social_insurance"].with_columns(
+        pl.format(" {}\u00a0", "contribution_base").alias("contribution_base"),
+        pl.format("\t{} ", "month").alias("month"),
+    )
+    _write(t, d)
+
+
+def _mixed_date_forms_in_one_column(t, d):
+    t = dict(t)
+    date = pl.col("start_date").str.to_date()
+    forms = [
+        date.dt.strftime("%Y/%-m/%-d"),
+        date.dt.strftime("%Y%m%d"),
+        date.dt.strftime("%Y年%-m月%-d日"),
+        date.dt.strftime("%Y-%m-%dT00:00:00Z"),
+        date.dt.strftime("%Y-%-m-%-d"),
+        date.dt.strftime("%Y-%m-%d 08:30"),
+    ]
+    which = pl.int_range(pl.len()) % len(forms)
+    mixed = pl.when(which == 0).then(forms[0])
+    for i, form in enumerate(forms[1:], start=1):
+        mixed = mixed.when(which == i).then(form)
+    t["subsidies"] = t["subsidies"].with_columns(mixed.otherwise(forms[0]).alias("start_date"))
+    _write(t, d)
+
+
+def _gender_words(t, d):
+    t = dict(t)
+    t["talents"] = t["talents"].with_columns(pl.col("gender").replace({"M": "男性", "F": "女性"}))
+    _write(t, d)
+
+
+def _scientific_notation_money(t, d):
+    t = dict(t)
+    t["social_insurance"] = t["social_insurance"].with_columns(
+        pl.col("contribution_base")
+        .cast(pl.Float64)
+        .map_elements(lambda v: f"{v:.6E}", return_dtype=pl.String)
+    )
+    _write(t, d)
+
+
+def _gbk_crlf_bom_together(t, d):
+    for path in d.glob("*.csv"):
+        text = path.read_bytes().decode().replace("\n", "\r\n")
+        path.write_bytes(
+            codecs.BOM_UTF8 + text.encode() if "talents" in path.name else text.encode("gbk")
+        )
+
+
+def _xlsx_yyyymmdd_number_cells(t, d):
+    (d / "life_events.csv").unlink()
+    ymd = t["life_events"].with_columns(pl.col("event_date").str.replace_all("-", ""))
+    _write_xlsx(ymd, d / "life_events.xlsx", numbers=("event_date",))
+
+
+def _excel_sep_line(t, d):
+    for path in d.glob("*.csv"):  # Excel's "sep=," hint above the header
+        path.write_bytes(b"sep=,\n" + path.read_bytes())
+
+
+def _dotted_dates_and_digit_months(t, d):
+    t = dict(t)
+    t["talents"] = t["talents"].with_columns(pl.col("birth_date").str.replace_all("-", "."))
+    t["social_insurance"] = t["social_insurance"].with_columns(
+        pl.when(pl.int_range(pl.len()) % 2 == 0)
+        .then(pl.col("month").str.replace("-", ""))
+        .otherwise(pl.col("month").str.replace("-", "."))
+        .alias("month")
+    )
+    _write(t, d)
+
+
+def _excel_text_forcing(t, d):
+    t = dict(t)
+    t["talents"] = t["talents"].with_columns(
+        pl.format('="{}"', c).alias(c) for c in ("talent_id", "id_number", "phone")
+    )
+    t["social_insurance"] = t["social_insurance"].with_columns(pl.format('="{}"', "talent_id"))
+    for name, frame in t.items():
+        (d / f"{name}.csv").write_bytes(frame.write_csv(quote_style="never").encode())
+
+
+ACCEPTED += [
+    ('Excel text-forcing ="..." cells', _excel_text_forcing),
+    ("Excel sep=, line above the header", _excel_sep_line),
+    ("dotted dates, YYYYMM and YYYY.MM months", _dotted_dates_and_digit_months),
+    ("CR-only line ends", _cr_line_ends),
+    ("extra columns named like the reader's own", _extras_named_like_internals),
+    ("repeated extra header names", _repeated_extra_headers),
+    ("trailing empty columns", _trailing_empty_columns),
+    ("every cell quoted", _quote_every_cell),
+    ("Spark-style parquet dataset folder", _spark_dataset_folder),
+    ("parquet integer dates (days since 1970, YYYYMMDD)", _parquet_integer_dates),
+    ("parquet categorical and binary text", _parquet_categorical_and_binary),
+    ("NULL, N/A, -, 无, #N/A cells", _null_markers),
+    ("BOM in the middle of a file", _bom_in_the_middle),
+    ("non-breaking spaces and tabs around cells", _spaces_and_tabs_around_cells),
+    ("mixed date forms in one column", _mixed_date_forms_in_one_column),
+    ("gender as 男性/女性", _gender_words),
+    ("money in scientific notation", _scientific_notation_money),
+    ("GBK, CRLF and BOM in one extract", _gbk_crlf_bom_together),
+    ("xlsx YYYYMMDD number cells", _xlsx_yyyymmdd_number_cells),
+]
+
+
 @pytest.mark.parametrize(("kind", "quirk"), ACCEPTED, ids=[a[0] for a in ACCEPTED])
 def test_benign_quirk_reads_like_the_clean_extract(tables, clean, tmp_path, kind, quirk):
+    """Values equal the clean extract's; `features` builds its snapshot from it, no traceback."""
     data = _write(tables, tmp_path / "x")
     quirk(tables, data)
     _assert_same_values(ingest_extract(data, tmp_path / "w", None, RUN_DATE), clean)
+    out = tmp_path / "snapshot.parquet"
+    args = ["features", "--data", str(data), "--work", str(tmp_path / "w"), "--out", str(out)]
+    result = _cli([*args, "--as-of", str(RUN_DATE)])
+    assert (result.exit_code, result.stderr) == (0, ""), result.output
+    assert pl.read_parquet(out).height > 0
 
 
 def test_rows_are_numbered_as_the_spreadsheet_shows_them(tables, tmp_path):

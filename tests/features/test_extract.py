@@ -108,7 +108,8 @@ def test_source_rows_count_like_a_spreadsheet_and_skip_blank_rows(tmp_path: Path
     raw = read_table(path, TABLES["employers"])
     assert raw.frame.get_column("source_row").to_list() == [2, 4]
     assert raw.blank_rows == 1
-    assert "note" in raw.frame.columns  # unknown extra columns are kept in the raw read
+    assert "note" in raw.extras.columns  # unknown extra columns are kept in the raw read, apart
+    assert "note" not in raw.frame.columns
 
 
 @pytest.mark.parametrize(
@@ -193,3 +194,27 @@ def test_utf16_and_mixed_encodings_are_named():
     mixed = "a,b\n德州德州,1\n".encode() + "德州,2\n".encode("gbk")
     with pytest.raises(ExtractError, match="^t.csv: row 3: bytes are not UTF-8 like"):
         decode_csv(mixed, "t.csv")
+
+
+def test_parquet_numbers_as_keys_and_dates_read_as_people_meant(tmp_path: Path):
+    """Float keys written after a NaN (1001.0) are 1001; integer dates are days since 1970
+    (Parquet's DATE), YYYYMMDD when 8 digits; NaN is no value, not a bad date."""
+    from features.contract import TABLES
+    from features.extract import parse_column, read_table
+
+    frame = pl.DataFrame(
+        {
+            "policy_id": [1001.0, 1002.0, 1002.5],
+            "effective_from": [18_000, 20210305, -1],
+            "effective_to": [float("nan"), 19_000.0, None],
+        }
+    )
+    frame.write_parquet(tmp_path / "policies.parquet")
+    raw = read_table(tmp_path / "policies.parquet", TABLES["policies"])
+    spec = {c.name: c for c in TABLES["policies"].columns}
+    assert raw.frame.get_column("policy_id").to_list() == ["1001", "1002", "1002.5"]
+    got = [parse_column(raw.frame, spec[c]).to_list() for c in ("effective_from", "effective_to")]
+    assert got == [
+        [date(2019, 4, 14), date(2021, 3, 5), date(1969, 12, 31)],
+        [None, date(2022, 1, 8), None],
+    ]

@@ -148,7 +148,8 @@ def test_undecodable_bytes(base_tables, tmp_path, write_extract):
         ("talents", "county", 0, "beijing", "unknown code (expected one of decheng, lingcheng, "
          "yucheng, leling, ningjin, qingyun, linyi, qihe, pingyuan, xiajin, wucheng, tianqu)"),
         ("talents", "education", 0, None, "required value is missing"),
-        ("talents", "arrival_date", 0, "1950-01-01", "arrival_date is before birth_date"),
+        ("talents", "arrival_date", 0, "1950-01-01",
+         "arrival_date is not plausible (expected 2000-01-01 or later)"),
         ("subsidies", "end_date", 0, "2000-01-01", "end_date is before start_date"),
         ("subsidies", "monthly_amount", 0, "-1000", "must not be negative"),
         ("subsidies", "talent_id", 1, "T404", "talent_id not found in talents"),

@@ -245,3 +245,75 @@ def test_id_number_reason_leaves_the_value_out():
     }
     got = check_table(_raw("talents", rows), {}, {}).quarantine
     assert got.rows() == [("talents", 2, "id_number", ID_REASON, None)]
+
+
+def test_consecutive_contributions_before_arrival_are_all_quarantined():
+    """The shortcut over sorted rows must not trust a previous row that is itself early."""
+    raw = _si(
+        talent_id=["T1", "T1", "T1", "T1", "T1", "T1"],
+        month=["2019-10", "2019-11", "2020-01", "2019-09", "2019-10", "2019-12"],
+        employer_id=["E1"] * 6,
+        contribution_base=["1"] * 6,
+    )
+    got = check_table(raw, ACCEPTED, REJECTED).quarantine
+    reason = "month is before the talent's arrival_date 2019-12-20"
+    assert got.select("source_row", "reason").rows() == [(r, reason) for r in (2, 3, 5, 6)]
+
+
+def _talent_rows(**overrides: list) -> dict[str, list]:
+    rows = {
+        "talent_id": ["T1"],
+        "birth_date": ["1990-01-01"],
+        "education": ["bachelor"],
+        "hometown": ["dezhou"],
+        "program": ["other"],
+        "arrival_date": ["2020-01-01"],
+        "county": ["decheng"],
+    }
+    return rows | overrides
+
+
+@pytest.mark.parametrize(
+    ("table", "rows", "column", "reason"),
+    [
+        ("talents", _talent_rows(birth_date=["0000-01-01"]), "birth_date",
+         "birth_date is not plausible (expected 1940-01-01 to 2010-12-31)"),
+        ("talents", _talent_rows(birth_date=["1939-12-31"]), "birth_date",
+         "birth_date is not plausible (expected 1940-01-01 to 2010-12-31)"),
+        ("talents", _talent_rows(birth_date=["2011-01-01"], arrival_date=["2021-01-01"]),
+         "birth_date", "birth_date is not plausible (expected 1940-01-01 to 2010-12-31)"),
+        ("talents", _talent_rows(arrival_date=["1999-12-31"]), "arrival_date",
+         "arrival_date is not plausible (expected 2000-01-01 or later)"),
+        ("subsidies", {"grant_id": ["G1"], "talent_id": ["T1"], "policy_id": ["P1"],
+                       "subsidy_type": ["living"], "monthly_amount": ["1000"], "lump_sum": [None],
+                       "start_date": ["0001-01-01"], "end_date": ["2022-12-31"]},
+         "start_date", "start_date is not plausible (expected 2000-01-01 to 2100-12-31)"),
+        ("subsidies", {"grant_id": ["G1"], "talent_id": ["T1"], "policy_id": ["P1"],
+                       "subsidy_type": ["living"], "monthly_amount": ["1000"], "lump_sum": [None],
+                       "start_date": ["2020-01-01"], "end_date": ["9999-12-31"]},
+         "end_date", "end_date is not plausible (expected 2000-01-01 to 2100-12-31)"),
+        ("social_insurance", {"talent_id": ["T1"], "month": ["1999-12"], "employer_id": ["E1"],
+                              "contribution_base": ["1"]},
+         "month", "month is not plausible (expected 2000-01-01 or later)"),
+        ("life_events", {"talent_id": ["T1"], "event_date": ["1959-12-31"], "event": ["married"]},
+         "event_date", "event_date is not plausible (expected 1960-01-01 or later)"),
+    ],
+)  # fmt: skip
+def test_implausible_dates_are_quarantined(table, rows, column, reason):
+    accepted = ACCEPTED | {"policies": pl.DataFrame({"policy_id": ["P1"]})}
+    rejected = REJECTED | {"policies": pl.Series([], dtype=pl.String)}
+    got = check_table(_raw(table, rows), accepted, rejected).quarantine
+    assert got.select("source_row", "column", "reason").rows() == [(2, column, reason)]
+
+
+def test_dates_at_the_edges_of_the_plausible_ranges_are_accepted():
+    rows = _talent_rows(
+        talent_id=["T1", "T2"],
+        birth_date=["1940-01-01", "2000-12-31"],
+        education=["bachelor"] * 2,
+        hometown=["dezhou"] * 2,
+        program=["other"] * 2,
+        arrival_date=["2000-01-01", "2024-01-01"],
+        county=["decheng"] * 2,
+    )
+    assert check_table(_raw("talents", rows), {}, {}).quarantine.height == 0
