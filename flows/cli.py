@@ -64,6 +64,16 @@ def settings(work: Path | None, **run: Any):
     return Settings.from_env(work_dir=work, run=config)
 
 
+def check_extract(data: Path, run, as_of) -> None:
+    """Validate the extract and its cover of `as_of` before a flow (and its server) starts.
+
+    The ingest is cached by the files' digest, so the flow's own ingest step reads it back.
+    """
+    from pipeline.extract import load_for  # heavy: pandera, pandas
+
+    load_for(data, run, as_of)
+
+
 DateOpt = Annotated[
     str | None, typer.Option("--as-of", help="Snapshot date YYYY-MM-DD (default: last Monday).")
 ]
@@ -139,6 +149,7 @@ def train(
 
     request = train_request(data, as_of, truth)
     run = settings(work, seed=seed)
+    check_extract(request.data, run, request.as_of)
     from flows.errors import prepare_prefect  # heavy: Prefect
     from flows.train import train_model
 
@@ -174,6 +185,7 @@ def score(
 
     request = score_request(data, out, as_of, lang, county, contacts, overwrite)
     run = settings(work)
+    check_extract(request.data, run, request.as_of)
     from flows.errors import prepare_prefect  # heavy: Prefect
     from flows.score import score_week
 

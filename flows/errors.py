@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import urllib.request
 
-from pipeline.errors import EXPECTED, ServiceUnavailable
+from pipeline.errors import EXPECTED, ServiceUnavailable, expected_error
 
 PREFECT_HOW = (
     "start it with `make serve`, or unset PREFECT_API_URL to run on a temporary local server"
@@ -32,7 +32,7 @@ class HideExpectedTracebacks(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         """Keep every record except those whose exception is an expected error."""
         exc = record.exc_info[1] if record.exc_info else None
-        if isinstance(exc, EXPECTED):
+        if exc is not None and expected_error(exc) is not None:
             return False
         message = record.getMessage()  # Prefect's "Finished in state Failed(... UsageError: ...)"
         return not (

@@ -166,7 +166,7 @@ def test_work_pointing_at_a_file_is_one_line(tables, tmp_path):
     work.write_text("not a folder")
     for command in (["ingest"], ["features", "--out", str(tmp_path / "f.parquet")]):
         result = _cli(*command, "--data", str(data), "--work", str(work))
-        assert _one_line_exit_2(result) == f"{work}: the working folder is a file, not a folder"
+        assert _one_line_exit_2(result) == f"--work: {work} is a file; give a folder"
 
 
 def test_work_inside_a_file_is_one_line(tables, tmp_path):
@@ -174,9 +174,7 @@ def test_work_inside_a_file_is_one_line(tables, tmp_path):
     (tmp_path / "file").write_text("")
     work = tmp_path / "file" / "work"
     message = _one_line_exit_2(_cli("ingest", "--data", str(data), "--work", str(work)))
-    assert message == (
-        f"{work / 'ingest'}: cannot write (part of the path is a file, not a folder; errno ENOTDIR)"
-    )
+    assert message == f"--work: {tmp_path / 'file'} is a file, so {work} cannot be a folder"
 
 
 @pytest.mark.parametrize(
