@@ -14,7 +14,7 @@ import polars as pl
 from reports.changes import compare_lists, empty_changes
 from reports.html import render_html
 from reports.labels import check_lang
-from reports.risk_list import RISK_LIST_SCHEMA
+from reports.risk_list import RISK_LIST_SCHEMA, with_added_columns
 from reports.workbook import render_workbook
 
 FILES = ("risk_list.parquet", "risk_list.csv", "changes.csv", "risk_list.xlsx", "report.html")
@@ -39,7 +39,8 @@ def write_outputs(
     """
     check_lang(lang)
     as_of = _as_of(risk_list, context or {})
-    risk_list = risk_list.select(list(RISK_LIST_SCHEMA))  # the contract's columns only: no PII
+    # the contract's columns only: no PII; lists from before issue 13 get its columns as nulls
+    risk_list = with_added_columns(risk_list).select(list(RISK_LIST_SCHEMA))
     if county is not None:
         risk_list = risk_list.filter(pl.col("county") == county)
         previous = previous.filter(pl.col("county") == county) if previous is not None else None

@@ -41,6 +41,14 @@ def _risk_list() -> pl.DataFrame:
             "reason_2": ["工资比本县同学历人员低30%", None, None, None],
             "reason_3": [None, None, None, None],
             "model_version": ["4"] * 4,
+            "employer_name": ["德州光伏科技有限公司", "齐河钢铁集团", "德州光伏科技有限公司", None],
+            "months_unpaid": pl.Series([0, 0, 2, 0], dtype=pl.Int32),
+            "suggested_action": [
+                "待遇留人：到期前告知县级衔接政策",
+                "感情留人：了解家庭情况，介绍配偶安置和子女入学服务",
+                "核实状态：电话核实本人现状",
+                None,
+            ],
         }
     )
 
