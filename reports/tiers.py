@@ -6,6 +6,10 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict, model_validator
 
 TIERS = ("high", "medium", "low")
+# Talents an officer can call in a week, per county: the length of a county's work list and
+# of the reasons computed (flows.score's COUNTIES_NEED_REASONS_TOP is the same number). The run
+# configuration will set it; reports read it from here only.
+OFFICER_CAPACITY = 50
 
 
 class RiskThresholds(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import datetime as dt
 import errno
 import io
 import os
@@ -12,9 +13,11 @@ from pathlib import Path
 import polars as pl
 
 from reports.changes import compare_lists, empty_changes
+from reports.history import leave_after_subsidy_end
 from reports.html import render_html
 from reports.labels import check_lang
 from reports.risk_list import RISK_LIST_SCHEMA, with_added_columns
+from reports.tiers import OFFICER_CAPACITY, RiskThresholds
 from reports.workbook import render_workbook
 
 FILES = ("risk_list.parquet", "risk_list.csv", "changes.csv", "risk_list.xlsx", "report.html")
@@ -30,20 +33,26 @@ def write_outputs(
     context: dict | None = None,
     overwrite: bool = False,
     workbook_tiers: tuple[str, ...] = ("high", "medium"),
-    workbook_max_rows: int = 2000,
+    workbook_max_rows: int = OFFICER_CAPACITY,
+    tables: dict[str, pl.DataFrame] | None = None,
+    thresholds: RiskThresholds = RiskThresholds(),
 ) -> Path:
     """Write the risk list, changes, workbook and HTML report into out_dir/<as_of>/ and return it.
 
     Refuses (FileExistsError) when that folder holds a finished run, unless overwrite=True.
     A killed run leaves either the old complete folder or the new complete one.
+    `tables` (the validated extract, optional) lets the report show what happened after past
+    subsidies ended (reports.history); without it the report says it cannot.
     """
     check_lang(lang)
     as_of = _as_of(risk_list, context or {})
+    after_end = leave_after_subsidy_end(tables, dt.date.fromisoformat(as_of)) if tables else None
     # the contract's columns only: no PII; lists from before issue 13 get its columns as nulls
     risk_list = with_added_columns(risk_list).select(list(RISK_LIST_SCHEMA))
     if county is not None:
         risk_list = risk_list.filter(pl.col("county") == county)
         previous = previous.filter(pl.col("county") == county) if previous is not None else None
+    previous = with_added_columns(previous) if previous is not None else None
     out_dir = Path(out_dir)
     final, backup = out_dir / as_of, out_dir / f".{as_of}.old"
     recover_interrupted(out_dir, as_of)
@@ -59,7 +68,13 @@ def write_outputs(
     staging.mkdir()
     try:
         _write_files(
-            staging, risk_list, changes, contacts, lang, context, workbook_tiers, workbook_max_rows
+            staging,
+            risk_list,
+            changes,
+            contacts,
+            lang,
+            context,
+            (workbook_tiers, workbook_max_rows, thresholds, after_end),
         )
         _publish(staging, final, backup)
     finally:
@@ -67,15 +82,16 @@ def write_outputs(
     return final
 
 
-def _write_files(folder, risk_list, changes, contacts, lang, context, tiers, max_rows) -> None:
+def _write_files(folder, risk_list, changes, contacts, lang, context, options) -> None:
+    tiers, max_rows, thresholds, after_end = options
     parquet = io.BytesIO()
     risk_list.write_parquet(parquet, statistics=True)
     write_atomic(folder / "risk_list.parquet", parquet.getvalue())
     write_atomic(folder / "risk_list.csv", _csv(risk_list))
     write_atomic(folder / "changes.csv", _csv(empty_changes() if changes is None else changes))
-    book = render_workbook(risk_list, contacts, lang, context, changes, tiers, max_rows)
+    book = render_workbook(risk_list, contacts, lang, context, changes, tiers, max_rows, thresholds)
     write_atomic(folder / "risk_list.xlsx", book, mode=0o600 if contacts is not None else 0o644)
-    html = render_html(risk_list, context, lang, changes)
+    html = render_html(risk_list, context, lang, changes, max_rows, thresholds, after_end)
     write_atomic(folder / "report.html", html.encode("utf-8"))
 
 
