@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 
 import polars as pl
 import xlsxwriter
@@ -75,11 +76,11 @@ WIDTHS = {
     "p_leave_6m_previous": 9,
     "subsidy_end_date": 11,
     "months_unpaid": 7,
-    "reason_1": 24,
-    "reason_2": 24,
-    "reason_3": 24,
-    "suggested_action": 32,
-    "task": 44,
+    "reason_1": 26,
+    "reason_2": 26,
+    "reason_3": 26,
+    "suggested_action": 44,
+    "task": 50,
     "change": 10,
     "tier_change": 14,
 }
@@ -201,7 +202,10 @@ def _formats(book: xlsxwriter.Workbook) -> dict:
         "title": book.add_format({"bold": True, "font_size": 14}),
         "bold": book.add_format({**base, "bold": True}),
         "note": book.add_format({**base, "text_wrap": True}),
-        **{tier: book.add_format({"bg_color": colour}) for tier, colour in TIER_COLOURS.items()},
+        **{
+            tier: book.add_format({**base, "bg_color": colour})
+            for tier, colour in TIER_COLOURS.items()
+        },
     }
 
 
@@ -216,6 +220,24 @@ def _print_setup(sheet, title: str, lang: str) -> None:
     sheet.set_header(f"&L{header}", {"margin": 0.25})
     footer = "&C第 &P 页,共 &N 页" if lang == "zh" else "&CPage &P of &N"
     sheet.set_footer(footer, {"margin": 0.25})
+
+
+LINE_POINTS = 13.5  # one line of 10-point text
+
+
+def text_units(text: str) -> int:
+    """Width of text in Excel column units at 10 points: a CJK character about 1.5, others 1
+    (measured on LibreOffice's print of Noto Sans CJK)."""
+    return math.ceil(sum(1.5 if ord(ch) > 0x2E7F else 1.0 for ch in text))
+
+
+def lines_needed(text: str | None, width: float) -> int:
+    """Lines a wrapped cell of `width` units needs (LibreOffice and Excel do not grow rows of a
+    generated file by themselves, so the workbook sets each row's height)."""
+    if not text:
+        return 1
+    per_line = max(1.0, width - 1.5)
+    return sum(max(1, -(-text_units(part) // int(per_line))) for part in str(text).split("\n"))
 
 
 def _header_label(name: str, lang: str) -> str:
@@ -249,6 +271,18 @@ def _write_table(
         )
         sheet.set_column(j, j, WIDTHS.get(name, 12), cell)
         _write_values(sheet, j, frame[name], cell)
+    heights = [1] * frame.height
+    for name in frame.columns:
+        if name in WRAPPED or name == "tier_change":
+            width = WIDTHS.get(name, 12)
+            for i, value in enumerate(frame[name].cast(pl.String).to_list()):
+                heights[i] = max(heights[i], lines_needed(value, width))
+    header_lines = max(
+        lines_needed(_header_label(c, lang), WIDTHS.get(c, 12)) for c in frame.columns
+    )
+    sheet.set_row(0, LINE_POINTS * header_lines + 2)
+    for i, lines in enumerate(heights, start=1):
+        sheet.set_row(i, LINE_POINTS * lines + 2)
     sheet.repeat_rows(0)
     sheet.freeze_panes(1, 0)
     last_row, last_col = max(frame.height, 1), len(frame.columns) - 1
@@ -369,7 +403,7 @@ def _write_summary(
     )
     row += 1
     sheet.merge_range(row, 0, row, 7, note, fmt["note"])
-    sheet.set_row(row, 45)
+    sheet.set_row(row, LINE_POINTS * lines_needed(note, 26 + 13 * 7) + 4)
     row += 2
     if counties.height > 1:
         header = [
@@ -407,6 +441,7 @@ def _write_summary(
         )
         for j, name in enumerate(names):
             sheet.write_string(row, j, name, fmt["header"])
+        sheet.set_row(row, LINE_POINTS * max(lines_needed(n, 13) for n in names) + 2)
         table = counties.with_columns(label_code(pl.col("county"), "county", lang)).select(header)
         for values in table.iter_rows():
             row += 1
@@ -422,5 +457,5 @@ def _write_summary(
     for line in how_to_read(lang, thresholds, max_rows):
         row += 1
         sheet.merge_range(row, 0, row, 7, line, fmt["note"])
-        sheet.set_row(row, 30)
+        sheet.set_row(row, LINE_POINTS * lines_needed(line, 26 + 13 * 7) + 4)
     sheet.print_area(0, 0, row, 7)
