@@ -20,10 +20,10 @@ from reports.tiers import OFFICER_CAPACITY, RiskThresholds
 from reports.workbook import CHANGE_LABELS, FIRST_WEEK
 
 STYLE = """
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:24px;color:#222;max-width:1200px}
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:24px;color:#222;max-width:1500px}
 table{border-collapse:collapse;margin:8px 0 24px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:13px;vertical-align:top}
 th{background:#ddebf7}td.n{text-align:right;white-space:nowrap}tr.high td{background:#ffc7ce}tr.medium td{background:#ffeb9c}
-.list td{white-space:nowrap}.list td.w{white-space:normal;min-width:160px}
+.list td{white-space:nowrap}.list td.w{white-space:normal;min-width:150px}.list td.w:last-child{min-width:260px}
 .bar{display:inline-block;height:10px;background:#c0392b}h1{font-size:22px}h2{font-size:18px;margin-top:28px}
 .sub{color:#555}.note{color:#555;font-size:13px;max-width:900px}ol.read li{margin:6px 0;max-width:900px}
 @media print{
@@ -110,6 +110,7 @@ CHANGE_COLUMNS = [
     "p_leave_6m",
     "reason_1",
 ]
+CHANGES_PER_KIND = 15  # the report shows the top of each kind; the workbook has them all
 WIDE = {"employer", "reason_1", "reason_2", "reason_3", "suggested_action", "task"}
 HEADERS = {
     "p_leave_6m": ("6个月内离开概率", "P(leave in 6 months)"),
@@ -171,9 +172,6 @@ def render_html(
         f"<h2>{t('summary')}</h2>",
         _table_kv(facts),
     ]
-    body += [f"<h2>{t('changes')}</h2>", _changes(changes, shown, lang)]
-    if counties.height > 1:
-        body += [f"<h2>{t('counties')}</h2>", _county_table(counties, lang)]
     body += [
         f"<h2>{t('work')}</h2>",
         f'<p class="note">{t("work_note")}</p>',
@@ -192,6 +190,9 @@ def render_html(
             lang,
         ),
     ]
+    body += [f"<h2>{t('changes')}</h2>", _changes(changes, shown, lang)]
+    if counties.height > 1:
+        body += [f"<h2>{t('counties')}</h2>", _county_table(counties, lang)]
     body += [
         f"<h2>{t('coming')}</h2>",
         f'<p class="note">{t("coming_note")}</p>',
@@ -293,8 +294,9 @@ def _changes(changes: pl.DataFrame | None, shown: pl.DataFrame, lang: str) -> st
         return summary
     from reports.workbook import label_changes
 
+    per_kind = changes.filter(pl.int_range(pl.len()).over("change") < CHANGES_PER_KIND)
     listed = label_changes(
-        changes.head(OFFICER_CAPACITY).with_columns(pl.col("county").alias("_code")), lang
+        per_kind.with_columns(pl.col("county").alias("_code")), lang
     ).with_columns(
         pl.coalesce("employer_name", "employer_id").alias("employer"),
         pl.col("_code").alias("county"),
