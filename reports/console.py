@@ -26,8 +26,10 @@ def console_summary(
     day = as_of.first().isoformat() if as_of.len() else ""
     tiers = summarise_tiers(risk_list)
     shown = risk_list.with_columns(pl.coalesce("employer_name", "employer_id").alias("employer"))
-    work = work_list(shown).sort(["p_leave_6m", "talent_id"], descending=[True, False])
-    verify = verify_list(shown)
+    work = work_list(shown, max_rows=shown.height).sort(
+        ["p_leave_6m", "talent_id"], descending=[True, False]
+    )
+    verify = verify_list(shown.filter(pl.col("risk_tier").is_in(["high", "medium"])))
     lines = [
         f"{report_title(county, lang)} {day}",
         (

@@ -138,7 +138,7 @@ def render_html(
     title = report_title(county, lang)
     shown = risk_list.with_columns(pl.coalesce("employer_name", "employer_id").alias("employer"))
     work = work_list(shown, max_rows=top_n)
-    verify = verify_list(shown)
+    verify = verify_list(shown.filter(pl.col("risk_tier").is_in(["high", "medium"])))
     if county is None:  # the city's report: the riskiest across counties
         work = work.sort(["p_leave_6m", "talent_id"], descending=[True, False]).head(top_n)
         work = work.with_columns(pl.int_range(1, pl.len() + 1).alias("rank"))

@@ -25,8 +25,8 @@ def how_to_read(
             "例如40%表示:100个这样的人中,大约40人会在6个月内离开。这是估计,不是定论。",
             f"风险等级:6个月内离开概率不低于{high}为高风险,不低于{medium}为中风险,其余为低风险。"
             f"概率极高或极低时显示为“>99%”或“<1%”。",
-            f"「在岗需关注」:仍在德州缴纳社保、还留得住的人,按风险从高到低,每县最多{capacity}人。"
-            f"请本周优先联系排在前面的人,按“建议行动”一栏提供服务(事业留人、感情留人、待遇留人)。",
+            f"「在岗需关注」:仍在德州缴纳社保、还留得住的人,按风险从高到低排列。"
+            f"请本周优先联系每县前{capacity}名,按“建议行动”一栏提供服务(事业留人、感情留人、待遇留人)。",
             "「已停缴待核实」:最近已停缴社保的人,多半已换工作、待业或离开。"
             "请电话核实现状并记录结果,这是核实,不是挽留。",
             "原因:只列出属实、与本人相关、近期发生且确实推高风险的情况;不足三条时宁缺毋滥。"
@@ -38,9 +38,9 @@ def how_to_read(
         "such people leave within 6 months. It is an estimate, not a verdict.",
         f"Tiers: high at {high} or more within 6 months, medium at {medium} or more, else low. "
         "Very high or very low probabilities show as '>99%' or '<1%'.",
-        f"Still paying (keep): people still paying in Dezhou, who can still be kept, riskiest "
-        f"first, at most {capacity} per county. Call those at the top first and offer the "
-        "suggested action (career, family and belonging, pay and benefits).",
+        "Still paying (keep): people still paying in Dezhou, who can still be kept, riskiest "
+        f"first. Call the first {capacity} of each county this week and offer the suggested "
+        "action (career, family and belonging, pay and benefits).",
         "Stopped paying (verify): people who recently stopped paying have probably changed job, "
         "are between jobs or left. Call to confirm and record what you find: this is "
         "verification, not retention.",

@@ -35,7 +35,7 @@ def summarise_counties(
             .sum()
             .clip(upper_bound=max_rows)
             .alias("shown"),
-            (~paying()).sum().alias("to_verify"),
+            (pl.col("risk_tier").is_in(list(tiers)) & ~paying()).sum().alias("to_verify"),
         )
         .with_columns(
             pl.col("county")

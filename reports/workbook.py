@@ -27,10 +27,10 @@ WORK_COLUMNS = [
     "talent_id",
     "name",
     "phone",
+    "id_number",
     "employer",
     "risk_tier",
     "p_leave_6m",
-    "p_leave_12m",
     "subsidy_end_date",
     "reason_1",
     "reason_2",
@@ -48,11 +48,10 @@ VERIFY_COLUMNS = [
     "p_leave_6m",
     "task",
 ]
-CHANGE_COLUMNS = [
+CHANGE_COLUMNS = [  # the name only: those who fell or left need no call, so no phone
     "change",
     "talent_id",
     "name",
-    "phone",
     "county",
     "employer",
     "tier_change",
@@ -76,10 +75,10 @@ WIDTHS = {
     "p_leave_6m_previous": 9,
     "subsidy_end_date": 11,
     "months_unpaid": 7,
-    "reason_1": 26,
-    "reason_2": 26,
-    "reason_3": 26,
-    "suggested_action": 44,
+    "reason_1": 24,
+    "reason_2": 24,
+    "reason_3": 24,
+    "suggested_action": 42,
     "task": 50,
     "change": 10,
     "tier_change": 14,
@@ -111,10 +110,16 @@ def render_workbook(
     context: dict,
     changes: pl.DataFrame | None = None,
     tiers: tuple[str, ...] = ("high", "medium"),
-    max_rows_per_county: int = OFFICER_CAPACITY,
+    max_rows_per_county: int = 2000,
     thresholds: RiskThresholds = RiskThresholds(),
 ) -> bytes:
-    """The workbook as bytes: summary; per county its work list and its list to verify; changes."""
+    """The workbook as bytes: summary; per county its work list and its list to verify; changes.
+
+    Both lists hold talents of `tiers` only, so the workbook holds the contacts of exactly the
+    talents flagged (the changes sheet adds the names, never the numbers, of those who fell
+    or left). A work list holds every paying talent of `tiers`, riskiest first (at most
+    max_rows_per_county); the first OFFICER_CAPACITY are this week's calls.
+    """
     zh = lang == "zh"
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
@@ -143,7 +148,8 @@ def render_workbook(
     )
     keep = [c for c in WORK_COLUMNS if contacts is not None or c not in CONTACT_COLUMNS]
     check = [c for c in VERIFY_COLUMNS if contacts is not None or c not in CONTACT_COLUMNS]
-    work, verify = work_list(people, tiers, max_rows_per_county), verify_list(people)
+    work = work_list(people, tiers, max_rows_per_county)
+    verify = verify_list(people.filter(pl.col("risk_tier").is_in(list(tiers))))
     for code in counties["county"]:
         name = county_name(code, lang)[:24]
         rows = work.filter(pl.col("county") == code)
@@ -395,11 +401,12 @@ def _write_summary(
     )
     note = (
         f"各县「在岗需关注」表列出仍在缴纳社保、{shown_tiers}的人才,按6个月内离开概率从高到低,"
-        f"每县最多{max_rows}人;「待核实」表列出已停缴社保的人才。全部人才的完整名单另见同一文件夹中的名单文件。"
+        f"前{OFFICER_CAPACITY}名为本周优先联系的人;「待核实」表列出其中已停缴社保的人才。"
+        "全部人才的完整名单另见同一文件夹中的名单文件。"
         if zh
         else f"Each county's work sheet lists talents still paying, in tiers {shown_tiers}, riskiest "
-        f"first, at most {max_rows} per county; its 'verify' sheet lists those who stopped paying. "
-        "The full list of every talent is in the same folder."
+        f"first; the first {OFFICER_CAPACITY} are this week's calls. Its 'verify' sheet lists "
+        "those flagged who stopped paying. The full list of every talent is in the same folder."
     )
     row += 1
     sheet.merge_range(row, 0, row, 7, note, fmt["note"])
@@ -454,7 +461,7 @@ def _write_summary(
                     sheet.write_string(row, j, str(value), fmt["text"])
         row += 2
     sheet.write_string(row, 0, "如何阅读" if zh else "How to read this", fmt["bold"])
-    for line in how_to_read(lang, thresholds, max_rows):
+    for line in how_to_read(lang, thresholds, OFFICER_CAPACITY):
         row += 1
         sheet.merge_range(row, 0, row, 7, line, fmt["note"])
         sheet.set_row(row, LINE_POINTS * lines_needed(line, 26 + 13 * 7) + 4)

@@ -33,7 +33,7 @@ def write_outputs(
     context: dict | None = None,
     overwrite: bool = False,
     workbook_tiers: tuple[str, ...] = ("high", "medium"),
-    workbook_max_rows: int = OFFICER_CAPACITY,
+    workbook_max_rows: int = 2000,
     tables: dict[str, pl.DataFrame] | None = None,
     thresholds: RiskThresholds = RiskThresholds(),
 ) -> Path:
@@ -91,7 +91,7 @@ def _write_files(folder, risk_list, changes, contacts, lang, context, options) -
     write_atomic(folder / "changes.csv", _csv(empty_changes() if changes is None else changes))
     book = render_workbook(risk_list, contacts, lang, context, changes, tiers, max_rows, thresholds)
     write_atomic(folder / "risk_list.xlsx", book, mode=0o600 if contacts is not None else 0o644)
-    html = render_html(risk_list, context, lang, changes, max_rows, thresholds, after_end)
+    html = render_html(risk_list, context, lang, changes, OFFICER_CAPACITY, thresholds, after_end)
     write_atomic(folder / "report.html", html.encode("utf-8"))
 
 

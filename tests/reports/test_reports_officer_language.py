@@ -131,3 +131,13 @@ def test_changes_name_people_and_say_who_left(published):
     assert "本期为首期名单" not in " ".join(str(v) for v in first.to_series(0).to_list())
     county = pl.read_excel(published["county"] / "risk_list.xlsx", sheet_id=0)
     assert "本期为首期名单,没有上期名单可比。" in county["概况"].to_series(0).to_list()
+
+
+def test_the_workbook_holds_the_numbers_of_exactly_the_flagged_talents(published):
+    texts = set(_workbook_text(published["folder"] / "risk_list.xlsx"))
+    contacts, risk = published["contacts"], published["risk_list"]
+    flagged = risk.filter(pl.col("risk_tier").is_in(["high", "medium"]))["talent_id"]
+    expected = contacts.filter(pl.col("talent_id").is_in(flagged.implode()))
+    numbers = set(contacts["phone"]) | set(contacts["id_number"])
+    assert texts & numbers == set(expected["phone"]) | set(expected["id_number"])
+    assert "T99999" in texts  # who left is named in the changes, without their numbers

@@ -25,7 +25,9 @@ def _pages(pdf) -> list[str]:
 
 def test_a_county_sheet_of_50_talents_prints_on_at_most_4_pages(tmp_path):
     data = week(n=120, counties=["qihe"])
-    book = render_workbook(data["risk_list"], data["contacts"], "zh", {"as_of": "2026-11-23"}, None)
+    book = render_workbook(
+        data["risk_list"], data["contacts"], "zh", {"as_of": "2026-11-23"}, max_rows_per_county=50
+    )
     path = tmp_path / "risk_list.xlsx"
     path.write_bytes(book)
     subprocess.run(
@@ -46,7 +48,7 @@ def test_a_county_sheet_of_50_talents_prints_on_at_most_4_pages(tmp_path):
     pages = _pages(tmp_path / "risk_list.pdf")
     work = [p for p in pages if "齐河县 在岗需关注" in p]
     rows = sum(len(re.findall(r"T\d{5}", p)) for p in work)
-    assert rows == 50  # the officer capacity, paying talents only
+    assert rows == 50  # paying talents only, with name, phone, ID number and three reasons
     assert 1 <= len(work) <= 4, len(work)
     for page in work:  # every page holds the first and the last column: none split off
         assert "序号" in page and "建议行动" in page

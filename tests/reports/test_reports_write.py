@@ -127,9 +127,8 @@ def test_workbook_sheets_headers_and_contacts(tmp_path):
     sheets = pl.read_excel(path, sheet_id=0)
     assert list(sheets) == ["概况", "德城区", "德城区待核实", "齐河县", "变化"]
     decheng = sheets["德城区"]
-    assert decheng.columns[:5] == ["序号", "人才编号", "姓名", "电话", "单位"]
+    assert decheng.columns[:6] == ["序号", "人才编号", "姓名", "电话", "身份证号", "单位"]
     assert {"原因一", "风险等级", "建议行动", "6个月内离开概率"} <= set(decheng.columns)
-    assert "身份证号" not in decheng.columns  # the work list needs a phone, not an ID number
     assert decheng["人才编号"].to_list() == ["T1"]  # T3 stopped paying: on the list to verify
     assert decheng["单位"].to_list() == ["德州光伏科技有限公司"]
     assert decheng["风险等级"].to_list() == ["高风险"]
