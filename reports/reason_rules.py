@@ -149,7 +149,6 @@ RULES: dict[str, Rule] = {
     "tenure_months": _never("a bare duration with nothing to act on"),
     "gender": _never("a protected attribute"),
 }
-LABELLED_ATTRIBUTE = Rule("attribute", "contact", lambda: pl.lit(True))
 # Columns a rule may read besides the feature itself.
 RULE_SUPPORT = ["months_to_subsidy_end", "tenure_months", "married", "spouse_placed"]
 
@@ -161,7 +160,7 @@ def rule_for(feature: str, labelled: frozenset[str] = frozenset()) -> Rule:
     if feature.startswith("x_"):
         if is_protected(feature):
             return _never("a protected attribute")
-        if feature in labelled:
-            return LABELLED_ATTRIBUTE
+        if feature in labelled:  # a missing value is no fact about the person
+            return Rule("attribute", "contact", lambda: pl.col(feature).is_not_null())
         return _never("the city's attribute has no label in attribute_labels")
     return RULES.get(feature, _never("no rule for this feature yet"))

@@ -7,8 +7,6 @@ from html import escape
 
 import polars as pl
 
-from reports.numbers import pct
-
 WIDTH, HEIGHT = 760, 320
 LEFT, RIGHT, TOP, BOTTOM = 60, 70, 24, 56
 BAR, DOT, PAST = "#9ecae1", "#c0392b", "#5b7fa6"
@@ -19,6 +17,14 @@ def _frame(parts: list[str], label: str) -> None:
         f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" '
         f'aria-label="{escape(label)}">'
     )
+
+
+def axis_pct(value: float) -> str:
+    """An axis tick: whole percentages as '5%', others with one decimal ('2.5%'); 0 as '0'."""
+    if value <= 0:
+        return "0"
+    whole = round(value * 100)
+    return f"{whole}%" if abs(value * 100 - whole) < 1e-9 else f"{value * 100:.1f}%"
 
 
 def _nice(top: float, steps: int = 4) -> float:
@@ -61,7 +67,7 @@ def draw_upcoming(upcoming: pl.DataFrame, lang: str = "zh") -> str:
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">{round(top_count * i / 4)}</text>'
         )
         parts.append(
-            f'<text x="{LEFT + plot_w + 6}" y="{y + 4:.1f}" font-size="11" fill="{DOT}">{pct(top_p * i / 4) if i else "0"}</text>'
+            f'<text x="{LEFT + plot_w + 6}" y="{y + 4:.1f}" font-size="11" fill="{DOT}">{axis_pct(top_p * i / 4)}</text>'
         )
     points = []
     for i, (month, c, m) in enumerate(zip(upcoming["month"].to_list(), counts, means, strict=True)):
@@ -129,7 +135,7 @@ def draw_after_end(after: pl.DataFrame, lang: str = "zh") -> str:
             f'<line x1="{LEFT}" y1="{y:.1f}" x2="{LEFT + plot_w}" y2="{y:.1f}" stroke="#e5e5e5"/>'
         )
         value = top * i / 4
-        text = f"{value * 100:.1f}%" if top < 0.1 else pct(value)
+        text = axis_pct(value)
         parts.append(
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">{text if i else "0"}</text>'
         )

@@ -115,6 +115,13 @@ CASES = [
         "contact",
     ),
     (
+        "a labelled attribute without a value is no fact",
+        "x_survey_intent_to_stay",
+        {"x_survey_intent_to_stay": None},
+        None,
+        "contact",
+    ),
+    (
         "a protected attribute is never a reason, label or not",
         "x_gender",
         {"x_gender": "m"},
