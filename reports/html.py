@@ -146,7 +146,7 @@ def render_html(
             ["months_unpaid", "p_leave_6m", "talent_id"], descending=[True, True, False]
         ).with_columns(pl.int_range(1, pl.len() + 1).alias("rank"))
     tiers = summarise_tiers(risk_list)
-    counties = summarise_counties(risk_list, max_rows=top_n)
+    counties = summarise_counties(risk_list, max_rows=risk_list.height)
     sub = " · ".join(
         [f"{label_column('as_of', lang)} {escape(str(context.get('as_of', '')))}"]
         + (

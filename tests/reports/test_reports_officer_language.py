@@ -141,3 +141,18 @@ def test_the_workbook_holds_the_numbers_of_exactly_the_flagged_talents(published
     numbers = set(contacts["phone"]) | set(contacts["id_number"])
     assert texts & numbers == set(expected["phone"]) | set(expected["id_number"])
     assert "T99999" in texts  # who left is named in the changes, without their numbers
+
+
+def test_the_counts_agree_in_html_console_and_workbook(published):
+    risk = published["risk_list"]
+    flagged = risk.filter(pl.col("risk_tier").is_in(["high", "medium"]))
+    paying = flagged.filter(pl.col("months_unpaid") == 0).height
+    stopped = flagged.height - paying
+    html = (published["folder"] / "report.html").read_text(encoding="utf-8")
+    assert f"<th>在岗需关注</th><td>{paying}</td>" in html
+    assert f"<th>已停缴待核实</th><td>{stopped}</td>" in html
+    assert f"在岗需关注{paying}人,已停缴待核实{stopped}人" in console_summary(risk, "zh")
+    summary = pl.read_excel(published["folder"] / "risk_list.xlsx", sheet_id=1, has_header=False)
+    rows = {r[0]: r[1] for r in summary.rows() if r[0]}
+    assert str(rows["在岗需关注(本工作簿列出)"]) == str(paying)
+    assert str(rows["已停缴待核实"]) == str(stopped)
