@@ -30,7 +30,7 @@ th{background:#ddebf7}td.n{text-align:right;white-space:nowrap}tr.high td{backgr
  @page{size:A4 landscape;margin:12mm}
  body{margin:0;max-width:none;font-size:11px}
  th,td{font-size:10px;padding:2px 4px}
- .list td{white-space:normal}
+ .list td{white-space:nowrap}.list td.w,.list td.w:last-child{white-space:normal;min-width:0}
  thead{display:table-header-group}
  tr{page-break-inside:avoid;break-inside:avoid}
  h2{page-break-after:avoid;break-after:avoid}
