@@ -236,3 +236,13 @@ def test_an_overwrite_killed_between_its_renames_is_recovered(tmp_path):
     with pytest.raises(FileExistsError):
         write_outputs(_risk_list().head(1), tmp_path, context={})
     assert pl.read_parquet(folder / "risk_list.parquet").height == 4
+
+
+def test_english_outputs_for_one_county(tmp_path):
+    folder = write_outputs(_risk_list(), tmp_path, county="qihe", lang="en", context={})
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "<title>Qihe talent attrition weekly report</title>" in html and 'lang="en"' in html
+    assert "This is the first list" in html and "How to read this" in html
+    sheets = pl.read_excel(folder / "risk_list.xlsx", sheet_id=0)
+    assert list(sheets) == ["Summary", "Qihe", "Changes"]
+    assert sheets["Qihe"]["Risk tier"].to_list() == ["high"]
