@@ -79,7 +79,7 @@ WIDTHS = {
     "reason_2": 24,
     "reason_3": 24,
     "suggested_action": 42,
-    "task": 50,
+    "task": 58,
     "change": 10,
     "tier_change": 14,
 }
