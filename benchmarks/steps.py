@@ -167,11 +167,13 @@ def step_score(args: argparse.Namespace, figures: dict) -> None:
         with timed(figures, "snapshot"):
             snapshot = scoring_snapshot(extract.tables, args.as_of, settings.run.time_rules)
         with timed(figures, "rank_and_explain"):
-            risk_list = rank_and_explain(snapshot, model, version, "zh", settings.run)
+            risk_list = rank_and_explain(
+                snapshot, model, version, "zh", settings.run, extract.tables
+            )
         with timed(figures, "files"):
             request = ScoreRequest(args.root / "extract", out, args.as_of, overwrite=True)
             previous = previous_list(out, args.as_of)
-            publish(risk_list, request, extract.contacts, previous, version, settings.run)
+            publish(risk_list, request, extract, previous, version, settings.run)
     figures["rows"] = risk_list.height
     figures["with_reasons"] = risk_list.filter(risk_list["reason_1"].is_not_null()).height
     with timed(figures, "model_predict"):

@@ -311,14 +311,22 @@ def feature_exprs() -> list[pl.Expr]:
     return [feature.expr() for feature in FEATURES]
 
 
-def model_columns(frame: pl.DataFrame | pl.LazyFrame) -> tuple[list[str], list[str]]:
-    """The model's (numeric, categorical) columns of a feature frame: catalog features then x_*."""
+def model_columns(
+    frame: pl.DataFrame | pl.LazyFrame, allow_protected: tuple[str, ...] = ()
+) -> tuple[list[str], list[str]]:
+    """The model's (numeric, categorical) columns of a feature frame: catalog features then x_*.
+
+    Protected x_* attributes (`features.protected`: gender, ethnicity, religion, age bands and
+    similar) are left out unless named in `allow_protected`; the fairness audit still reads them.
+    """
+    from features.protected import is_protected
+
     names = frame.collect_schema().names()
     numeric = [f.name for f in FEATURES if f.kind == "numeric" and f.name in names]
     categorical = [f.name for f in FEATURES if f.kind == "categorical" and f.name in names]
     schema = frame.collect_schema()
     for name in names:
-        if name.startswith("x_"):
+        if name.startswith("x_") and (not is_protected(name) or name in allow_protected):
             (categorical if schema[name] == pl.String else numeric).append(name)
     return numeric, categorical
 
@@ -332,7 +340,9 @@ def render_features_doc() -> str:
         "Every feature for a snapshot date uses only what was known before that date:",
         "contributions reported by then, events dated before it, grants started before it.",
         "Null means unknown or not applicable (no subsidy, no such event); counts and sums are 0.",
-        "Every `x_*` column of `talents` is also a feature, as it is.",
+        "Every `x_*` column of `talents` is also a feature, as it is, except protected attributes",
+        "(gender, sex, ethnicity, religion, age bands and similar: the name lists in",
+        "`features/protected.py`), which only the fairness audit uses unless configured.",
         "",
         "本页由 `features.catalog.FEATURES` 生成。快照日的每个特征只使用当日已知的信息：",
         "已报送的社保缴费、此前发生的事件、此前开始的补贴。空值表示未知或不适用。",

@@ -14,6 +14,7 @@ from flows.score import score_week
 from flows.train import train_model
 from pipeline.extract import simulate_registry
 from pipeline.settings import Settings
+from reports.console import console_summary
 from runconfig import DEFAULT
 
 
@@ -57,15 +58,8 @@ def run_demo(out: Path, n_talents: int, as_of: date) -> None:
     )
     folder = Path(scored["folder"])
     risk_list = pl.read_parquet(folder / "risk_list.parquet")
-    typer.echo(f"\nTop ten of {risk_list.height:,} talents on the list for {as_of}:")
-    for row in risk_list.head(10).iter_rows(named=True):
-        typer.echo(
-            f"  {row['talent_id']}  {row['county']:<10} {DEFAULT.headline_horizon}个月离开概率 "
-            f"{row[DEFAULT.headline]:.0%}  [{row['risk_tier']}]"
-        )
-        for key in ("reason_1", "reason_2", "reason_3"):
-            if row[key]:
-                typer.echo(f"      - {row[key]}")
+    typer.echo("")
+    typer.echo(console_summary(risk_list, "zh"))
     typer.echo("\nThis week's list against the simulator's truth (what happens next):")
     typer.echo(future_quality(risk_list, registry / "truth", as_of))
     html = sorted(folder.glob("*.html"))

@@ -9,11 +9,13 @@ from pathlib import Path
 import polars as pl
 
 import synthetic
+from features.contract import ExtractError
 from features.coverage import contribution_coverage, month_ranges
 from features.ingest import ingest_extract, require_snapshot
 from features.snapshots import scoring_snapshot
 from pipeline.errors import UsageError
 from pipeline.settings import Settings
+from reports.attributes import attribute_labels, read_attribute_labels
 
 
 def load_extract(data: Path, settings: Settings, as_of: date | None = None):
@@ -50,7 +52,20 @@ def load_for(data: Path, settings: Settings, as_of: date):
     """The validated extract, refused when it cannot support `as_of` or holds no talent."""
     extract = load_extract(data, settings, as_of)  # refuses an extract with no talent left
     check_coverage(extract.tables, as_of, settings)
+    labels = read_labels(data, extract.tables["talents"].columns)
+    if labels is not None:
+        extract.tables["attribute_labels"] = labels
     return extract
+
+
+def read_labels(data: Path, talent_columns: list[str]) -> pl.DataFrame | None:
+    """The optional attribute_labels table, checked against talents (one line when wrong)."""
+    try:
+        table = read_attribute_labels(data)
+        attribute_labels(table, talent_columns)
+    except ValueError as err:
+        raise ExtractError(str(err)) from None
+    return table
 
 
 def describe_ingest(result) -> str:

@@ -17,6 +17,7 @@ from pipeline.extract import load_for
 from pipeline.outputs import claim_run_folder, exclusive_output, previous_list
 from pipeline.requests import ScoreRequest
 from pipeline.settings import Settings
+from reports.console import console_summary
 from reports.labels import label_code
 from reports.risk_list import build_risk_list
 from reports.write import write_outputs
@@ -37,10 +38,13 @@ class ScoreResult:
     folder: Path
     risk_list: pl.DataFrame
 
+    lang: str = "zh"
+    county: str | None = None
+
     @property
     def text(self) -> str:
-        """What the command prints."""
-        return f"{self.risk_list.height:,} talents scored -> {self.folder}"
+        """What the command prints: the officers' summary, then where the files are."""
+        return f"{console_summary(self.risk_list, self.lang, self.county)}\n{self.folder}"
 
 
 def load_model(tracking_uri: str):
@@ -82,16 +86,6 @@ def explain_list(snapshot: pl.DataFrame, probs: pl.DataFrame, config: RunConfig)
     return snapshot.join(listed.select("talent_id"), on="talent_id", how="semi")
 
 
-def feature_docs(snapshot: pl.DataFrame, lang: str) -> dict[str, str]:
-    """How reasons name each feature, the city's own x_* attributes as the city named them."""
-    docs = {f.name: (f.doc_zh if lang == "zh" else f.doc_en) for f in FEATURES}
-    for name in snapshot.columns:
-        if name.startswith("x_"):
-            label = name.removeprefix("x_").replace("_", " ")
-            docs[name] = f"登记属性「{label}」" if lang == "zh" else f"registry attribute '{label}'"
-    return docs
-
-
 SCORE_KEYS = [
     "talent_id",
     "as_of",
@@ -102,37 +96,52 @@ SCORE_KEYS = [
 ]
 
 
-def rank_and_explain(snapshot: pl.DataFrame, model, version: str, lang: str, config: RunConfig):
-    """Probabilities for everyone, reasons for the talents an officer will look at."""
+def rank_and_explain(
+    snapshot: pl.DataFrame,
+    model,
+    version: str,
+    lang: str,
+    config: RunConfig,
+    tables: dict[str, pl.DataFrame] | None = None,
+):
+    """Probabilities for everyone, reasons for the talents an officer will look at.
+
+    `tables` (the validated extract) gives employer names and the city's attribute labels.
+    """
     probs = model.predict(snapshot)
     scores = pl.concat([snapshot.select(SCORE_KEYS), probs], how="horizontal")
     subset = explain_list(snapshot, probs, config)
     contributions = model.contributions(subset, horizon=config.headline_horizon)
+    contributions = contributions.with_columns(subset["talent_id"])
+    docs = {f.name: (f.doc_zh if lang == "zh" else f.doc_en) for f in FEATURES}
     return build_risk_list(
         scores,
-        subset,
+        snapshot,  # the whole frame: months_unpaid for everyone
         contributions,
         version,
         lang=lang,
         thresholds=config.tiers,
-        feature_docs=feature_docs(snapshot, lang),
+        feature_docs=docs,
+        tables=tables,
         horizons=tuple(model.horizons),  # the model says which horizons it predicts
         headline=config.headline,
     )
 
 
-def publish(risk_list, request: ScoreRequest, contacts, previous, version: str, config: RunConfig):
+def publish(risk_list, request: ScoreRequest, extract, previous, version: str, config: RunConfig):
     """Write the risk list files and reports atomically into the as-of folder."""
     return write_outputs(
         risk_list,
         request.out_dir,
         request.as_of,
-        contacts=contacts,
+        contacts=extract.contacts if request.contacts else None,
         lang=request.lang,
         county=request.county,
         previous=previous,
         context={"model_version": version, "talents_scored": risk_list.height},
         capacity=config.capacity,
+        tables=extract.tables,
+        thresholds=config.tiers,
     )
 
 
@@ -145,8 +154,9 @@ def score_week(request: ScoreRequest, settings: Settings, step: Step = plain) ->
         extract = step(ingest)(request.data, settings, as_of)
         snapshot = step(build_scoring_snapshot)(extract, as_of, settings)
         snapshot = select_county(snapshot, request.county)
-        risk_list = step(rank_and_explain)(snapshot, model, version, request.lang, settings.run)
-        contacts = extract.contacts if request.contacts else None
+        risk_list = step(rank_and_explain)(
+            snapshot, model, version, request.lang, settings.run, extract.tables
+        )
         previous = previous_list(out_dir, as_of)
-        folder = step(publish)(risk_list, request, contacts, previous, version, settings.run)
-    return ScoreResult(folder, risk_list)
+        folder = step(publish)(risk_list, request, extract, previous, version, settings.run)
+    return ScoreResult(folder, risk_list, request.lang, request.county)

@@ -15,7 +15,12 @@ CHANGES_SCHEMA: dict[str, pl.DataType] = {
     "tier_change": pl.String(),
     "p_leave_6m_previous": pl.Float64(),
     "p_leave_6m": pl.Float64(),
+    "employer_id": pl.String(),
+    "employer_name": pl.String(),
+    "months_unpaid": pl.Int32(),
+    "reason_1": pl.String(),
 }
+CARRIED = ["employer_id", "employer_name", "months_unpaid", "reason_1"]  # this week's, else last
 CHANGE_ORDER = {"new": 0, "risen": 1, "fallen": 2, "left": 3}
 
 
@@ -28,18 +33,28 @@ def compare_lists(
     social insurance in the city, or no longer scored); risen / fallen: the tier moved,
     or it stayed and p_leave_6m moved by at least `min_change`. Unchanged talents are left out.
     """
-    keep = ["talent_id", "county", "risk_tier", "p_leave_6m"]
-    cur = current.lazy().select(keep)
-    prev = (
-        previous.lazy()
-        .select(keep)
-        .rename(
-            {
-                "county": "county_previous",
-                "risk_tier": "risk_tier_previous",
-                "p_leave_6m": "p_leave_6m_previous",
-            }
+    keep = ["talent_id", "county", "risk_tier", "p_leave_6m", *CARRIED]
+
+    def carried(frame: pl.DataFrame) -> pl.LazyFrame:
+        return (
+            frame.lazy()
+            .with_columns(
+                pl.lit(None, dtype=CHANGES_SCHEMA[c]).alias(c)
+                for c in CARRIED
+                if c not in frame.columns
+            )
+            .select(keep)
+            .with_columns(pl.col(c).cast(CHANGES_SCHEMA[c]) for c in CARRIED)
         )
+
+    cur = carried(current)
+    prev = carried(previous).rename(
+        {
+            "county": "county_previous",
+            "risk_tier": "risk_tier_previous",
+            "p_leave_6m": "p_leave_6m_previous",
+            **{c: f"{c}_previous" for c in CARRIED},
+        }
     )
     both = cur.join(prev, on="talent_id", how="full", coalesce=True)
     up = rank_tier("risk_tier") - rank_tier("risk_tier_previous")
@@ -65,6 +80,7 @@ def compare_lists(
             change.alias("change"),
             tier_change.alias("tier_change"),
             pl.coalesce("county", "county_previous").alias("county"),
+            *[pl.coalesce(c, f"{c}_previous").alias(c) for c in CARRIED],
         )
         .filter(pl.col("change").is_not_null())
         .sort(

@@ -90,9 +90,9 @@ ENUM_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "allowance": ("津贴", "allowance"),
     },
     "risk_tier": {
-        "high": ("高", "high"),
-        "medium": ("中", "medium"),
-        "low": ("低", "low"),
+        "high": ("高风险", "high"),
+        "medium": ("中风险", "medium"),
+        "low": ("低风险", "low"),
     },
 }
 
@@ -123,7 +123,46 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "tier_medium": ("中风险人数", "Medium risk"),
     "tier_low": ("低风险人数", "Low risk"),
     "thresholds": ("风险等级阈值", "Tier thresholds"),
+    "employer_name": ("单位名称", "Employer"),
+    "months_unpaid": ("停缴月数", "Months unpaid"),
+    "suggested_action": ("建议行动", "Suggested action"),
+    "rank": ("序号", "No."),
+    "task": ("核实事项", "What to check"),
+    "employer": ("单位", "Employer"),
+    "p_leave_12m_short": ("12个月内离开概率", "P(leave in 12 months)"),
 }
+
+TITLES = {
+    "report": ("{}人才流失风险周报", "{} talent attrition weekly report"),
+    "city": ("德州市", "Dezhou"),
+}
+
+
+def report_title(county: str | None, lang: str) -> str:
+    """The outputs' title: a county's own (齐河县人才流失风险周报) or the city's."""
+    zh = lang == "zh"
+    if county:
+        pair = ENUM_LABELS["county"].get(county)
+        place = (pair[0] if zh else pair[1]) if pair else county
+    else:
+        place = TITLES["city"][0 if zh else 1]
+    return TITLES["report"][0 if zh else 1].format(place)
+
+
+def county_name(code: str | None, lang: str) -> str:
+    """A county code as its name ('qihe' -> 齐河县); unknown codes kept as they are."""
+    if code is None:
+        return "—"
+    pair = ENUM_LABELS["county"].get(code)
+    return code if pair is None else pair[0 if lang == "zh" else 1]
+
+
+def tier_name(tier: str | None, lang: str) -> str:
+    """高风险/中风险/低风险 or high/medium/low."""
+    if tier is None:
+        return "—"
+    pair = ENUM_LABELS["risk_tier"].get(tier)
+    return tier if pair is None else pair[0 if lang == "zh" else 1]
 
 
 def label_code(column: pl.Expr, kind: str, lang: str) -> pl.Expr:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from reports.labels import label_code
+from reports.numbers import ratio_pct, yuan_expr
 
 
 def pick(lang: str, zh: str, en: str) -> str:
@@ -18,23 +19,13 @@ def as_int(value: pl.Expr) -> pl.Expr:
 
 
 def as_pct(value: pl.Expr) -> pl.Expr:
-    """A ratio as a whole-number percentage without sign (0.3 -> '30')."""
-    return (value.cast(pl.Float64).abs() * 100).round(0).cast(pl.Int64).cast(pl.String)
+    """A ratio as a whole-number percentage without sign (0.3 -> '30'), rounded half up."""
+    return ratio_pct(value)
 
 
 def as_yuan(value: pl.Expr, lang: str) -> pl.Expr:
-    """An amount in yuan as a whole number; English gets thousands separators."""
-    n = value.cast(pl.Float64).abs().round(0).cast(pl.Int64)
-    if lang == "zh":
-        return n.cast(pl.String)
-    pad = [(n // 10**k % 1000).cast(pl.String).str.zfill(3) for k in (6, 3, 0)]
-    return (
-        pl.when(n >= 1_000_000)
-        .then(pl.format("{},{},{}", (n // 1_000_000).cast(pl.String), pad[1], pad[2]))
-        .when(n >= 1_000)
-        .then(pl.format("{},{}", (n // 1_000).cast(pl.String), pad[2]))
-        .otherwise(n.cast(pl.String))
-    )
+    """An amount in yuan as a whole number with thousands separators (one format, zh and en)."""
+    return yuan_expr(value)
 
 
 def as_date(value: pl.Expr) -> pl.Expr:

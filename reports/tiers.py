@@ -6,9 +6,12 @@ import polars as pl
 
 from runconfig import DEFAULT, RiskThresholds
 
-__all__ = ["TIERS", "RiskThresholds", "assign_tier", "rank_tier"]
+__all__ = ["OFFICER_CAPACITY", "TIERS", "RiskThresholds", "assign_tier", "rank_tier"]
 
 TIERS = ("high", "medium", "low")
+# Talents an officer can call in a week, per county (runconfig.RunConfig.capacity): the
+# default for the reports' own functions; a run passes its configuration's value.
+OFFICER_CAPACITY = DEFAULT.capacity
 
 
 def assign_tier(thresholds: RiskThresholds, column: str = DEFAULT.headline) -> pl.Expr:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from reports import wording_life, wording_money
+from reports.attributes import NEUTRAL
 from reports.labels import check_lang
 
 SENTENCES = {**wording_money.SENTENCES, **wording_life.SENTENCES}
@@ -14,6 +15,8 @@ SUPPORT_DTYPES: dict[str, pl.DataType] = {
     "as_of": pl.Date(),
     "subsidy_end_date": pl.Date(),
     "subsidy_type": pl.String(),
+    "tenure_months": pl.Float64(),
+    "months_since_last_contribution": pl.Float64(),
 }
 
 
@@ -30,12 +33,22 @@ def word_reason(
     lang: str = "zh",
     feature_docs: dict[str, str] | None = None,
     dtype: pl.DataType | None = None,
+    labels: dict[str, tuple[str, str]] | None = None,
 ) -> pl.Expr:
-    """Expression giving each row's sentence for one reason, using the row's own values."""
+    """Expression giving each row's sentence for one reason, using the row's own values.
+
+    An x_* attribute is named by its label from attribute_labels (`labels`), else by a neutral
+    phrase; never by its column name, nor by a doc made from the column name.
+    """
     check_lang(lang)
     if reason in SENTENCES:
         return SENTENCES[reason](lang).alias("reason")
-    return _fallback(reason, lang, (feature_docs or {}).get(reason), dtype).alias("reason")
+    if reason.startswith("x_"):
+        pair = (labels or {}).get(reason, NEUTRAL)
+        doc = pair[0] if lang == "zh" else pair[1]
+    else:
+        doc = (feature_docs or {}).get(reason)
+    return _fallback(reason, lang, doc, dtype).alias("reason")
 
 
 def _fallback(feature: str, lang: str, doc: str | None, dtype: pl.DataType | None) -> pl.Expr:

@@ -195,15 +195,19 @@ def _subsidy_type(lang: str) -> pl.Expr:
 
 
 def _paid_months(lang: str) -> pl.Expr:
-    n = num("paid_months_12m").round(0).cast(pl.Int64)
+    """Gaps in the last 12 known months since arrival, not counting a current stop (reported
+    on its own) nor the months before the talent arrived."""
+    from reports.reason_rules import insurance_gaps
+
+    gaps = insurance_gaps().round(0).cast(pl.Int64)
     return (
-        pl.when(n >= 12)
+        pl.when(gaps.is_null() | (gaps < 1))
         .then(
             pl.lit(
                 pick(
                     lang,
-                    "近12个月都在德州缴纳社保",
-                    "social insurance paid in Dezhou in each of the last 12 months",
+                    "近12个月在德州连续缴纳社保",
+                    "social insurance paid in Dezhou without a break in the last 12 months",
                 )
             )
         )
@@ -211,10 +215,10 @@ def _paid_months(lang: str) -> pl.Expr:
             pl.format(
                 pick(
                     lang,
-                    "近12个月只有{}个月在德州缴纳社保",
-                    "social insurance paid in Dezhou in only {} of the last 12 months",
+                    "近12个月在德州缴纳社保中断过{}个月",
+                    "social insurance in Dezhou broke off for {} of the last 12 months",
                 ),
-                n.fill_null(0).cast(pl.String),
+                gaps.cast(pl.String),
             )
         )
     )

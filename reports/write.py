@@ -13,9 +13,11 @@ from pathlib import Path
 import polars as pl
 
 from reports.changes import compare_lists, empty_changes
+from reports.history import leave_after_subsidy_end
 from reports.html import render_html
 from reports.labels import check_lang
-from reports.risk_list import risk_list_columns
+from reports.risk_list import risk_list_columns, with_added_columns
+from reports.tiers import RiskThresholds
 from reports.workbook import render_workbook
 from runconfig import DEFAULT
 
@@ -34,17 +36,25 @@ def write_outputs(
     capacity: int = DEFAULT.capacity,
     workbook_tiers: tuple[str, ...] = ("high", "medium"),
     workbook_max_rows: int = 2000,
+    tables: dict[str, pl.DataFrame] | None = None,
+    thresholds: RiskThresholds = DEFAULT.tiers,
 ) -> Path:
     """Write the risk list, changes, workbook and HTML report into out_dir/<as_of>/ and return it.
 
     The risk list and `previous` are the run's own (one county's when `county` is given).
     A finished run already there is replaced: whether it may be is the caller's decision
     (pipeline.outputs.claim_run_folder, under the folder's lock). A killed run leaves either
-    the old complete folder or the new complete one.
+    the old complete folder or the new complete one. `tables` (the validated extract,
+    optional) lets the report show what happened after past subsidies ended
+    (reports.history); without it the report says it cannot.
     """
     check_lang(lang)
     day = as_of.isoformat()
-    risk_list = risk_list.select(risk_list_columns(risk_list))  # the contract's columns: no PII
+    after_end = leave_after_subsidy_end(tables, as_of) if tables else None
+    # the contract's columns only: no PII; lists from before issue 13 get its columns as nulls
+    risk_list = with_added_columns(risk_list)
+    risk_list = risk_list.select(risk_list_columns(risk_list))
+    previous = with_added_columns(previous) if previous is not None else None
     out_dir = Path(out_dir)
     final, backup = out_dir / day, out_dir / f".{day}.old"
     changes = compare_lists(risk_list, previous) if previous is not None else None
@@ -63,7 +73,7 @@ def write_outputs(
             contacts,
             lang,
             context,
-            (workbook_tiers, workbook_max_rows, capacity),
+            (workbook_tiers, workbook_max_rows, capacity, thresholds, after_end),
         )
         _publish(staging, final, backup)
     finally:
@@ -71,16 +81,16 @@ def write_outputs(
     return final
 
 
-def _write_files(folder, risk_list, changes, contacts, lang, context, sizes) -> None:
-    tiers, max_rows, capacity = sizes
+def _write_files(folder, risk_list, changes, contacts, lang, context, options) -> None:
+    tiers, max_rows, capacity, thresholds, after_end = options
     parquet = io.BytesIO()
     risk_list.write_parquet(parquet, statistics=True)
     write_atomic(folder / "risk_list.parquet", parquet.getvalue())
     write_atomic(folder / "risk_list.csv", _csv(risk_list))
     write_atomic(folder / "changes.csv", _csv(empty_changes() if changes is None else changes))
-    book = render_workbook(risk_list, contacts, lang, context, changes, tiers, max_rows)
+    book = render_workbook(risk_list, contacts, lang, context, changes, tiers, max_rows, thresholds)
     write_atomic(folder / "risk_list.xlsx", book, mode=0o600 if contacts is not None else 0o644)
-    html = render_html(risk_list, context, lang, changes, top_n=capacity)
+    html = render_html(risk_list, context, lang, changes, capacity, thresholds, after_end)
     write_atomic(folder / "report.html", html.encode("utf-8"))
 
 

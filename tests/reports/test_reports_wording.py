@@ -60,33 +60,33 @@ ROW = {
 EXPECTED = {
     "subsidy_type": ("主要补贴为生活补贴", "main subsidy is a living subsidy"),
     "paid_months_12m": (
-        "近12个月只有9个月在德州缴纳社保",
-        "social insurance paid in Dezhou in only 9 of the last 12 months",
+        "近12个月在德州缴纳社保中断过1个月",  # 12 known months, 9 paid, 2 of the current stop
+        "social insurance in Dezhou broke off for 1 of the last 12 months",
     ),
     "employer_headcount": ("所在单位登记在册的人才40人", "employer has 40 registered talents"),
     "months_to_subsidy_end": (
         "生活补贴将于2027-01-31到期(还剩2个月)",
         "living subsidy ends on 2027-01-31 (2 months left)",
     ),
-    "subsidy_monthly_amount": ("每月补贴2000元", "monthly subsidy of 2,000 yuan"),
+    "subsidy_monthly_amount": ("每月补贴2,000元", "monthly subsidy of 2,000 yuan"),
     "subsidy_share_of_base": (
         "补贴相当于月缴费基数的35%,到期后收入明显下降",
         "subsidy equals 35% of monthly pay, a drop when it ends",
     ),
     "active_subsidies": ("目前有2项补贴在发", "2 subsidies being paid now"),
     "lump_sum_in_service": (
-        "一次性补贴120000元仍在服务期内",
+        "一次性补贴120,000元仍在服务期内",
         "lump-sum grants of 120,000 yuan still bind a service period",
     ),
     "clawback_amount": (
-        "现在离开需退还补贴约48000元",
+        "现在离开需退还补贴约48,000元",
         "leaving now would mean refunding about 48,000 yuan",
     ),
     "months_to_policy_expiry": (
         "所享补贴政策4个月后到期",
         "the subsidy policy expires in 4 months",
     ),
-    "contribution_base": ("月缴费基数4500元", "monthly pay (contribution base) of 4,500 yuan"),
+    "contribution_base": ("月缴费基数4,500元", "monthly pay (contribution base) of 4,500 yuan"),
     "base_growth_12m": ("近12个月工资下降10%", "pay fell 10% in 12 months"),
     "base_ratio_to_peers": (
         "工资比本县同学历人员低30%",
@@ -174,13 +174,15 @@ def test_subsidy_already_ended_and_no_subsidy():
 
 def test_unknown_feature_uses_its_doc_never_its_name():
     frame = pl.DataFrame({"x_survey_score": [3.25]})
-    with_doc = frame.select(
-        word_reason("x_survey_score", "zh", {"x_survey_score": "满意度调查得分"}, pl.Float64)
-    )
-    without = frame.select(word_reason("x_survey_score", "en", None, pl.Float64))
-    assert with_doc["reason"].item() == "满意度调查得分为3.25,这一取值使离开风险升高"
-    assert "x_survey_score" not in without["reason"].item()
-    assert without["reason"].item() == "another recorded attribute (value 3.25)"
+    labels = {"x_survey_score": ("满意度调查得分", "satisfaction survey score")}
+    with_label = frame.select(word_reason("x_survey_score", "zh", None, pl.Float64, labels))
+    assert with_label["reason"].item() == "满意度调查得分为3.25,这一取值使离开风险升高"
+    # a doc built from the column name (as flows.score does) is ignored for x_* attributes
+    docs = {"x_survey_score": "登记属性「survey score」"}
+    without = frame.select(word_reason("x_survey_score", "zh", docs, pl.Float64))
+    assert without["reason"].item() == "登记的其他属性为3.25,这一取值使离开风险升高"
+    english = frame.select(word_reason("x_survey_score", "en", None, pl.Float64))
+    assert "survey" not in english["reason"].item()
     other = pl.DataFrame({"new_feature": [4]}).select(
         word_reason("new_feature", "en", {"new_feature": "a new measure"}, pl.Int64)
     )
@@ -196,7 +198,11 @@ def test_unknown_whole_numbers_read_without_decimals():
     frame = pl.DataFrame({"x_survey_intent_to_stay": [2.0]})
     text = frame.select(
         word_reason(
-            "x_survey_intent_to_stay", "zh", {"x_survey_intent_to_stay": "留任意愿"}, pl.Float64
+            "x_survey_intent_to_stay",
+            "zh",
+            None,
+            pl.Float64,
+            {"x_survey_intent_to_stay": ("留任意愿", "intent to stay")},
         )
     )
     assert text["reason"].item() == "留任意愿为2,这一取值使离开风险升高"
