@@ -90,13 +90,16 @@ def test_the_report_draws_the_past_only_when_given_the_tables(tmp_path):
             **{f"reason_{k}": pl.String for k in (1, 2, 3)},
         },
     )
-    plain = write_outputs(risk, tmp_path / "a", context={}) / "report.html"
+    plain = write_outputs(risk, tmp_path / "a", risk["as_of"][0], context={}) / "report.html"
     assert "无法统计过去的实际离开比例" in plain.read_text(encoding="utf-8")
     tables = _tables()
     big = {  # 20 copies of each talent: enough for the report's minimum of 20 a bar
         name: pl.concat([frame.with_columns(pl.col("talent_id") + f"_{i}") for i in range(20)])
         for name, frame in tables.items()
     }
-    drawn = write_outputs(risk, tmp_path / "b", context={}, tables=big) / "report.html"
+    drawn = (
+        write_outputs(risk, tmp_path / "b", risk["as_of"][0], context={}, tables=big)
+        / "report.html"
+    )
     html = drawn.read_text(encoding="utf-8")
     assert "据登记库社保缴费记录推算" in html and "补贴停发" in html

@@ -41,17 +41,18 @@ def _latin(texts: list[str]) -> list[str]:
 def published(tmp_path_factory):
     data = week()
     out = tmp_path_factory.mktemp("lists")
+    as_of = data["risk_list"]["as_of"][0]
     folder = write_outputs(
         data["risk_list"],
         out,
+        as_of,
         contacts=data["contacts"],
         previous=data["previous"],
-        context={"as_of": "2026-11-23", "model_version": "7"},
+        context={"model_version": "7"},
         tables=data["tables"],
     )
-    county = write_outputs(
-        data["risk_list"], out / "qihe", county="qihe", context={"model_version": "7"}
-    )
+    qihe = data["risk_list"].filter(pl.col("county") == "qihe")  # the pipeline filters once
+    county = write_outputs(qihe, out / "qihe", as_of, county="qihe", context={"model_version": "7"})
     return {"folder": folder, "county": county, **data}
 
 
