@@ -91,3 +91,21 @@ def test_deployments_have_their_schedules_and_a_triggered_run_writes_a_risk_list
 
     assert wait_for(finished, 420, "the triggered run to finish") == "COMPLETED"
     assert (out / "2026-11-23" / "risk_list.parquet").stat().st_size > 0
+
+    # A stale extract: the deployment's run fails with the one line in its state and
+    # publishes nothing (the months past the extract would read as unpaid).
+    stale = client.post(
+        f"/deployments/{weekly['id']}/create_flow_run", json={"parameters": {"as_of": "2030-01-06"}}
+    ).json()
+
+    def stale_finished():
+        state = client.get(f"/flow_runs/{stale['id']}").json()["state"]
+        return state if state["type"] in {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"} else None
+
+    state = wait_for(stale_finished, 420, "the stale run to finish")
+    assert state["type"] == "FAILED"
+    assert (
+        "--as-of 2030-01-06 needs contribution months that no talent in this extract has: "
+        "2026-11 to 2029-11 (37 months); the latest --as-of this extract supports is 2026-12-14"
+    ) in state["message"]
+    assert sorted(p.name for p in out.iterdir()) == ["2026-11-23"]
