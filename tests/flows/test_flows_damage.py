@@ -85,6 +85,28 @@ def test_score_with_work_pointing_at_a_file_is_one_line(pipeline_env, tmp_path):
     work.write_text("")
     result = _score(pipeline_env["registry"], tmp_path / "lists", "--work", str(work))
     assert result.exit_code == 2, result.output
-    assert _no_traceback(result) == [
-        f"retention: {work}: the working folder is a file, not a folder"
-    ]
+    assert _no_traceback(result) == [f"retention: --work: {work} is a file; give a folder"]
+
+
+def test_score_on_a_full_disk_is_one_line_and_publishes_nothing(
+    pipeline_env, tmp_path, monkeypatch
+):
+    import errno
+    import os
+
+    import reports.write
+
+    def full(path, data, mode=0o644):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(reports.write, "write_atomic", full)
+    out = tmp_path / "lists"
+    result = _score(pipeline_env["registry"], out)
+    assert result.exit_code == 2, result.output
+    (line,) = _no_traceback(result)
+    assert re.fullmatch(
+        rf"retention: {re.escape(str(out))}/\.{AS_OF}\.tmp-\d+/risk_list\.parquet: cannot write "
+        r"\(no space left on the device; errno ENOSPC\)",
+        line,
+    ), line
+    assert not out.exists()  # no run, no staging, no lock: the folder this run made is gone
