@@ -30,7 +30,7 @@ def future_quality(risk_list: pl.DataFrame, truth_dir: Path, as_of: date) -> str
     for months in DEFAULT.horizons:
         horizon_end = pl.lit(start).dt.offset_by(f"{months}mo")
         left = pl.col("first_departure_month").is_not_null() & (
-            pl.col("first_departure_month") < horizon_end
+            pl.col("first_departure_month") <= horizon_end  # the window M <= m0 + h
         )
         y = joined.select(left.cast(pl.Int8)).to_series().to_numpy()
         p = joined[f"p_leave_{months}m"].to_numpy()

@@ -94,6 +94,6 @@ def oracle_auc(reg, horizon: int = 6) -> float:
     df = (
         snap.join(reg.truth["oracle"], on=["talent_id", "as_of"])
         .join(reg.truth["departures"], on="talent_id")
-        .with_columns(y=(pl.col("first_departure_month") < end).fill_null(False))
+        .with_columns(y=(pl.col("first_departure_month") <= end).fill_null(False))
     )
     return float(roc_auc_score(df["y"].to_numpy(), df[f"p_leave_{horizon}m"].to_numpy()))

@@ -35,11 +35,40 @@ def labels(frame: pl.DataFrame) -> list[tuple]:
 
 
 def test_departure_within_each_horizon():
-    # Paid Jan..Jun 2020, nothing after: first departure in July 2020.
+    # Paid Jan..Jun 2020, nothing after: first departure in July 2020. From July 2019 (m0), July
+    # 2020 is m0 + 12: inside the 12-month window (M <= m0 + h), so y_12m = 1.
     si = paid("A", [f"2020-{m:02d}" for m in range(1, 7)])
-    frame = snaps(("A", "2020-05-20"), ("A", "2020-02-20"), ("A", "2019-07-20"))
+    frame = snaps(
+        ("A", "2020-05-20"), ("A", "2020-02-20"), ("A", "2019-07-20"), ("A", "2019-06-20")
+    )
     out = label_snapshots(frame, si, D("2021-12-20"))
-    assert labels(out) == [(1, 1, 1), (0, 1, 1), (0, 0, 0)]
+    assert labels(out) == [(1, 1, 1), (0, 1, 1), (0, 0, 1), (0, 0, 0)]
+
+
+def test_the_contracts_example_window_and_observability():
+    # contract.md section 2: "within 6 months after 2026-06-30" means a first departure in
+    # 2026-07 .. 2026-12; 2027-01 does not count; a departure in 2026-06, not yet confirmed at
+    # 2026-06-30 (only May is known then), counts too.
+    si = pl.concat(
+        [
+            paid("JUN", [f"2026-{m:02d}" for m in range(1, 6)]),  # departs 2026-06
+            paid("JUL", [f"2026-{m:02d}" for m in range(1, 7)]),  # departs 2026-07
+            paid("DEC", [f"2026-{m:02d}" for m in range(1, 12)]),  # departs 2026-12
+            paid("JAN", [f"2026-{m:02d}" for m in range(1, 13)]),  # departs 2027-01
+        ]
+    )
+    frame = snaps(*((t, "2026-06-30") for t in ("JUN", "JUL", "DEC", "JAN")))
+    out = label_snapshots(frame, si, D("2027-12-20"))
+    assert out.get_column("y_6m").to_list() == [1, 1, 1, 0]
+    assert out.get_column("y_3m").to_list() == [1, 1, 0, 0]
+    # The 6-month label is known once month m0 + h + gap - 1 = 2026-06 + 6 + 2 = 2027-02 is
+    # known, i.e. from 2027-03-15 (contributions for M are known from the 15th of M+1).
+    before = label_snapshots(frame, si, D("2027-03-14"))
+    assert before.get_column("y_6m").null_count() == 4
+    assert before.get_column("y_3m").to_list() == [1, 1, 0, 0]  # 2026-11 known by then
+    known = label_snapshots(frame, si, D("2027-03-15"))
+    assert known.get_column("y_6m").to_list() == [1, 1, 1, 0]
+    assert known.get_column("y_12m").null_count() == 4
 
 
 def test_unconfirmed_past_departure_is_a_positive_label():
@@ -51,13 +80,13 @@ def test_unconfirmed_past_departure_is_a_positive_label():
 
 def test_labels_are_null_until_the_horizon_and_gap_are_known():
     si = paid("A", [f"2020-{m:02d}" for m in range(1, 13)])
-    # First departure: January 2021. E = 2021-03-20 knows through Feb 2021. m0 = Nov 2020:
-    # y_3m needs Nov..Jan plus 2 more gap months = through Mar 2021, not yet known; at m0 = Oct
-    # it needs through Feb: known (and January is not before Oct + 3).
-    out = label_snapshots(snaps(("A", "2020-10-20"), ("A", "2020-11-20")), si, D("2021-03-20"))
+    # First departure: January 2021. E = 2021-03-20 knows through Feb 2021. m0 = Oct 2020:
+    # y_3m needs months through m0 + 3 + gap - 1 = Mar 2021, not yet known; at m0 = Sep it needs
+    # through Feb: known (and January is after Sep + 3 = Dec).
+    out = label_snapshots(snaps(("A", "2020-09-20"), ("A", "2020-10-20")), si, D("2021-03-20"))
     assert labels(out) == [(0, None, None), (None, None, None)]
-    later = label_snapshots(snaps(("A", "2020-11-20")), si, D("2021-04-20"))
-    assert labels(later) == [(1, None, None)]
+    later = label_snapshots(snaps(("A", "2020-10-20"), ("A", "2020-11-20")), si, D("2021-04-20"))
+    assert labels(later) == [(1, None, None), (None, None, None)]
 
 
 def test_job_change_without_gap_is_not_a_departure_and_short_gaps_are_not_either():
@@ -114,7 +143,7 @@ def test_labels_equal_the_simulators_truth_for_every_labelled_snapshot(tmp_path)
         labelled = frame.filter(pl.col(f"y_{h}m").is_not_null())
         assert labelled.height > 1_000
         horizon = pl.col("as_of").dt.truncate("1mo").dt.offset_by(f"{h}mo")
-        want = (first.is_not_null() & (first < horizon)).cast(pl.Int8)
+        want = (first.is_not_null() & (first <= horizon)).cast(pl.Int8)
         mismatched = labelled.filter(pl.col(f"y_{h}m") != want)
         assert mismatched.height == 0, mismatched.head()
         assert labelled.get_column(f"y_{h}m").sum() > 0

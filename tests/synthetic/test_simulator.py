@@ -137,6 +137,9 @@ def test_annual_exit_rate_between_10_and_20_percent(reg):
 
 
 def test_oracle_formula_on_inline_frames():
+    # The oracle of the contract's label window (M <= m0 + h): 1 when the first departure M is
+    # before the snapshot's month m0, else 1 - prod(1 - hazard) over m0 .. m0+h (m0 + h counts);
+    # months without a hazard row count as hazard 0.
     hazards = pl.DataFrame(
         {
             "talent_id": ["a"] * 4 + ["b"] * 2,
@@ -151,20 +154,29 @@ def test_oracle_formula_on_inline_frames():
     )
     snaps = pl.DataFrame(
         {
-            "talent_id": ["a", "b", "a"],
-            "as_of": [dt.date(2026, 2, 10), dt.date(2026, 3, 5), dt.date(2026, 1, 31)],
+            "talent_id": ["a", "b", "a", "b", "a"],
+            "as_of": [
+                dt.date(2026, 2, 10),
+                dt.date(2026, 3, 5),
+                dt.date(2026, 1, 31),
+                dt.date(2026, 2, 20),
+                dt.date(2025, 12, 20),
+            ],
         }
     )
     got = synthetic.oracle_probabilities(hazards, departures, snaps)
-    a3 = 1 - 0.8 * 0.5 * 0.5
-    a3_jan = 1 - 0.9 * 0.8 * 0.5
+    feb = 1 - 0.8 * 0.5 * 0.5  # m0 = Feb: Feb .. May (May has no row)
+    jan = 1 - 0.9 * 0.8 * 0.5 * 0.5  # m0 = Jan: Jan .. Apr; April is m0 + 3 and counts
+    dec_3m = 1 - 0.9 * 0.8 * 0.5  # m0 = Dec 2025: Dec .. Mar 2026, April is m0 + 4
+    dec_6m = 1 - 0.9 * 0.8 * 0.5 * 0.5
+    b_feb = 0.3  # b leaves in m0 = Feb itself: the oracle still reads February's hazard
     expected = pl.DataFrame(
         {
-            "talent_id": ["a", "b", "a"],
+            "talent_id": ["a", "b", "a", "b", "a"],
             "as_of": snaps["as_of"],
-            "p_leave_3m": [a3, 1.0, a3_jan],
-            "p_leave_6m": [a3, 1.0, 1 - 0.9 * 0.8 * 0.5 * 0.5],
-            "p_leave_12m": [a3, 1.0, 1 - 0.9 * 0.8 * 0.5 * 0.5],
+            "p_leave_3m": [feb, 1.0, jan, b_feb, dec_3m],
+            "p_leave_6m": [feb, 1.0, jan, b_feb, dec_6m],
+            "p_leave_12m": [feb, 1.0, jan, b_feb, dec_6m],
         }
     )
     assert_frame_equal(got, expected, abs_tol=1e-12)
