@@ -327,7 +327,9 @@ def model_columns(
     schema = frame.collect_schema()
     for name in names:
         if name.startswith("x_") and (not is_protected(name) or name in allow_protected):
-            (categorical if schema[name] == pl.String else numeric).append(name)
+            # Text of any polars kind (parquet dictionaries arrive as Categorical) is categorical.
+            text = schema[name] in (pl.String, pl.Categorical) or isinstance(schema[name], pl.Enum)
+            (categorical if text else numeric).append(name)
     return numeric, categorical
 
 
@@ -343,6 +345,9 @@ def render_features_doc() -> str:
         "Every `x_*` column of `talents` is also a feature, as it is, except protected attributes",
         "(gender, sex, ethnicity, religion, age bands and similar: the name lists in",
         "`features/protected.py`), which only the fairness audit uses unless configured.",
+        "Text `x_*` columns are categorical: the 24 most common levels held by at least 30",
+        "talents are kept and the rest pooled into `__other__` (the run logs which); numeric",
+        "ones keep their missingness (LightGBM's missing branch, the logistic half's indicator).",
         "",
         "本页由 `features.catalog.FEATURES` 生成。快照日的每个特征只使用当日已知的信息：",
         "已报送的社保缴费、此前发生的事件、此前开始的补贴。空值表示未知或不适用。",

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from models.levels import OTHER, LevelCaps, cap_levels
+
 
 @dataclass(frozen=True)
 class FeatureSpec:
@@ -17,6 +19,12 @@ class FeatureSpec:
     numeric: tuple[str, ...]
     categorical: tuple[str, ...]
     levels: dict[str, tuple[str, ...]]
+    # Per capped column, the rare training levels folded into OTHER (None in models from before).
+    pooled: dict[str, tuple[str, ...]] | None = None
+
+    def pools(self, col: str) -> bool:
+        """Whether `col` codes values outside its kept levels as OTHER rather than unknown."""
+        return bool(self.pooled) and col in self.pooled
 
     @property
     def names(self) -> list[str]:
@@ -30,31 +38,41 @@ class FeatureSpec:
 
 
 def fit_feature_spec(
-    frame: pl.DataFrame, numeric: list[str], categorical: list[str]
+    frame: pl.DataFrame,
+    numeric: list[str],
+    categorical: list[str],
+    caps: LevelCaps | None = None,
 ) -> FeatureSpec:
-    """Fix the category levels (sorted, nulls excluded) from the training frame."""
+    """Fix the category levels (sorted, nulls excluded) from the training frame, capped per `caps`."""
     missing = [c for c in [*numeric, *categorical] if c not in frame.columns]
     if missing:
         raise ValueError(f"feature columns missing from the frame: {missing}")
-    levels = {}
+    levels, pooled = {}, {}
     for col in categorical:
+        if caps is not None and caps.applies_to(col):
+            kept, rare = cap_levels(frame, col, caps)
+            levels[col] = (*kept, OTHER) if rare else kept
+            if rare:
+                pooled[col] = rare
+            continue
         values = frame.get_column(col).cast(pl.String).drop_nulls().unique().sort()
         levels[col] = tuple(values.to_list())
-    return FeatureSpec(tuple(numeric), tuple(categorical), levels)
+    return FeatureSpec(tuple(numeric), tuple(categorical), levels, pooled or None)
 
 
-def encode_categorical(col: str, levels: tuple[str, ...]) -> pl.Expr:
-    """Code a categorical column as its level index (Float64); null or unseen level -> null."""
+def encode_categorical(col: str, levels: tuple[str, ...], pooled: bool = False) -> pl.Expr:
+    """Code a categorical column as its level index (Float64); null -> null; a value outside the
+    levels -> OTHER's code when the column was pooled (it is rare by construction), else null."""
     mapping = pl.DataFrame(
         {"level": list(levels), "code": np.arange(len(levels), dtype=np.float64)},
         schema={"level": pl.String, "code": pl.Float64},
     )
-    return (
-        pl.col(col)
-        .cast(pl.String)
-        .replace_strict(mapping["level"], mapping["code"], default=None, return_dtype=pl.Float64)
-        .alias(col)
+    text = pl.col(col).cast(pl.String)
+    other = float(levels.index(OTHER)) if pooled and OTHER in levels else None
+    coded = text.replace_strict(
+        mapping["level"], mapping["code"], default=other, return_dtype=pl.Float64
     )
+    return pl.when(text.is_null()).then(None).otherwise(coded).alias(col)
 
 
 _WARNED: dict[int, set[str]] = {}  # per FeatureSpec alive: the warnings already given
@@ -91,7 +109,9 @@ def align_extras(frame: pl.DataFrame, spec: FeatureSpec) -> pl.DataFrame:
             fixes.append(pl.lit(None, pl.Float64).alias(name))
             continue
         dtype = frame.schema[name]
-        if name in spec.numeric and not (dtype.is_numeric() or dtype in (pl.Boolean, pl.Null)):
+        if name in spec.numeric and not (
+            dtype.is_numeric() or dtype.is_temporal() or dtype in (pl.Boolean, pl.Null)
+        ):
             text = pl.col(name).cast(pl.String).str.strip_chars()
             number = text.cast(pl.Float64, strict=False)
             bad = frame.select(number.is_null() & text.is_not_null() & (text != "")).to_series()
@@ -117,7 +137,7 @@ def encode_frame(frame: pl.DataFrame, spec: FeatureSpec) -> pl.DataFrame:
     if missing:
         raise ValueError(f"feature columns missing from the frame: {missing}")
     exprs = [pl.col(c).cast(pl.Float64).alias(c) for c in spec.numeric]
-    exprs += [encode_categorical(c, spec.levels[c]) for c in spec.categorical]
+    exprs += [encode_categorical(c, spec.levels[c], spec.pools(c)) for c in spec.categorical]
     return frame.lazy().select(exprs).collect()
 
 

@@ -113,6 +113,7 @@ def write_run_files(result: TrainResult, folder: Path) -> None:
         "numeric": list(spec.numeric),
         "categorical": list(spec.categorical),
         "levels": {k: list(v) for k, v in spec.levels.items()},
+        "pooled_into_other": {k: list(v) for k, v in (spec.pooled or {}).items()},
     }
     (folder / "features.json").write_text(json.dumps(features, ensure_ascii=False, indent=1))
     (folder / "data_info.json").write_text(json.dumps(result.data_info, indent=1))

@@ -64,6 +64,7 @@ from models.baselines import fit_logistic_baseline
 from models.calibrate import fit_calibrator
 from models.evaluate_run import LOGISTIC_MAX_ROWS, evaluate_model, subsample
 from models.frame import fit_feature_spec, to_matrix
+from models.levels import LevelCaps, describe_pooling
 from models.linear import linear_component
 from models.split import TimeSplit, limit_training_window, select_block, split_by_time
 from runconfig import DEFAULT, RunConfig
@@ -176,7 +177,8 @@ def train_attrition_model(
         for h in horizons
     }
     last_train = max(split.train[1] for split in splits.values())
-    spec = fit_feature_spec(frame.filter(pl.col("as_of") <= last_train), numeric, categorical)
+    caps = LevelCaps(t.max_x_levels, t.min_x_level_talents)
+    spec = fit_feature_spec(frame.filter(pl.col("as_of") <= last_train), numeric, categorical, caps)
     boosters, calibrators, linear = {}, {}, {}
     for h in horizons:
         label = f"y_{h}m"
@@ -210,6 +212,7 @@ def train_attrition_model(
         "train_months": "all" if t.train_months is None else t.train_months,
         "n_numeric": len(numeric),
         "n_categorical": len(categorical),
+        "x_levels_pooled": describe_pooling(spec.pooled, caps) or "none",
         **{f"best_iteration_{h}m": b.best_iteration for h, b in boosters.items()},
     }
     return TrainResult(

@@ -117,6 +117,9 @@ def describe_training(result: TrainResult, run_id: str, decision, settings: Sett
             + (f"{oracle:.3f}   {share:>6.0%}   " if oracle is not None else "  -        -      ")
             + f"{m[f'model_ece_{h}m']:.4f} {m[f'model_brier_{h}m']:.4f}"
         )
+    pooled = str(result.params.get("x_levels_pooled", "none"))
+    if pooled != "none":
+        lines.append(pooled)
     verdict = "promoted to champion" if decision.promoted else "NOT promoted"
     lines.append(f"gate: v{decision.version} {verdict}: " + "; ".join(decision.reasons))
     return "\n".join(lines)

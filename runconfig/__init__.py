@@ -67,6 +67,8 @@ class TrainParams(BaseModel):
     n_boot: int = Field(default=200, ge=0)
     blend_weight: float = Field(default=0.5, ge=0.0, le=1.0)
     max_train_rows: int | None = 1_500_000
+    max_x_levels: int = Field(default=24, ge=1)  # per x_* text attribute (models/levels.py)
+    min_x_level_talents: int = Field(default=30, ge=1)  # rarer levels are pooled into OTHER
 
 
 class RunConfig(BaseModel):
