@@ -33,12 +33,6 @@ def world_frames(
         return pl.read_parquet(folder / "frame.parquet"), pl.read_parquet(folder / "oracle.parquet")
     kwargs = {} if variant is None else {"variant": variant}
     registry = simulate(n_talents=n, seed=seed, as_of=AS_OF, **kwargs)
-    if x_extras:
-        from benchmarks.extras import add_mixed_attributes
-
-        registry.tables["talents"] = add_mixed_attributes(
-            registry.tables["talents"], x_extras, seed
-        )
     write_registry(registry, folder / "extract")
     tables = ingest_extract(folder / "extract", folder / "work").tables
     frame = training_snapshots(tables, AS_OF)
