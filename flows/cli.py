@@ -143,12 +143,24 @@ def train(
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     work: WorkOpt = None,
+    floors: Annotated[
+        bool,
+        typer.Option(
+            "--floors/--no-floors",
+            help="A first champion must pass the gate's absolute floors (ECE, beating the "
+            "baselines); --no-floors is for tiny test registries.",
+        ),
+    ] = True,
 ) -> None:
     """Train, evaluate out-of-time, log to MLflow and promote through the gate (a Prefect flow)."""
     from pipeline.requests import train_request
+    from runconfig import GateFloors
 
     request = train_request(data, as_of, truth)
     run = settings(work, seed=seed)
+    if not floors:
+        gate = GateFloors(enforce=False)
+        run = run.model_copy(update={"run": run.run.model_copy(update={"gate": gate})})
     check_extract(request.data, run, request.as_of)
     from flows.errors import prepare_prefect  # heavy: Prefect
     from flows.train import train_model

@@ -21,7 +21,9 @@ from mlflow.models import infer_signature
 from models.attrition import AttritionModel
 from models.errors import ModelStoreUnavailable, NoChampion
 from models.evaluate_run import score_holdout
+from models.gate import describe_floors, floor_failures
 from models.train import TrainResult
+from runconfig import GateFloors
 
 EXPERIMENT = "talent-attrition"
 MODEL_NAME = "talent-attrition"
@@ -194,14 +196,29 @@ def compare_to_champion(
     return failures
 
 
+def first_champion_decision(
+    result: TrainResult, version: str, before: str | None, why: str, floors: GateFloors
+) -> PromotionDecision:
+    """Promote a model with no champion to beat only when it passes the absolute floors."""
+    failures = floor_failures(result.metrics, result.model.horizons, floors)
+    if failures:
+        return PromotionDecision(
+            False, version, before, [f"{why}, and fails the floors: " + ", ".join(failures)]
+        )
+    return PromotionDecision(True, version, before, [f"{why}; {describe_floors(floors)}"])
+
+
 def promote_if_better(
     result: TrainResult,
     run_id: str,
     tracking_uri: str,
     tolerances: PromotionTolerances | None = None,
+    floors: GateFloors | None = None,
 ) -> PromotionDecision:
-    """Move `champion` to the run's version if no worse than the champion re-scored on the same block."""
+    """Move `champion` to the run's version if no worse than the champion re-scored on the same block;
+    a first champion (or one replacing a champion that cannot score) must pass `floors`."""
     tol = tolerances or PromotionTolerances()
+    floors = floors or GateFloors()
     mlflow.set_tracking_uri(tracking_uri)
     client = MlflowClient(tracking_uri)
     version = client.get_run(run_id).data.tags["model_version"]
@@ -210,13 +227,17 @@ def promote_if_better(
     except MlflowException:
         before = None
     if before is None:
-        decision = PromotionDecision(True, version, None, ["first model: no champion yet"])
+        decision = first_champion_decision(
+            result, version, None, "first model: no champion yet", floors
+        )
     else:
         try:
             champion = score_holdout(load_model_version(tracking_uri, before), result.holdout)
         except ValueError as err:  # the champion cannot read the new feature frame
             champion = None
-            decision = PromotionDecision(True, version, before, [f"champion cannot score: {err}"])
+            decision = first_champion_decision(
+                result, version, before, f"champion cannot score: {err}", floors
+            )
         if champion is not None:
             failures = compare_to_champion(result.metrics, champion, tol)
             reasons = failures or [

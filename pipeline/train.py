@@ -85,7 +85,10 @@ def log_and_promote(result: TrainResult, settings: Settings, data_info: dict):
             run_id = log_training_run(
                 result, params, data_info, settings.tracking_uri, git_commit=current_commit()
             )
-        return run_id, promote_if_better(result, run_id, settings.tracking_uri)
+        decision = promote_if_better(
+            result, run_id, settings.tracking_uri, floors=settings.run.gate
+        )
+        return run_id, decision
     finally:
         mlflow_log.setLevel(level)
 

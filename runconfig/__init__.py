@@ -71,6 +71,21 @@ class TrainParams(BaseModel):
     min_x_level_talents: int = Field(default=30, ge=1)  # rarer levels are pooled into OTHER
 
 
+class GateFloors(BaseModel):
+    """Absolute floors a first champion must pass on the out-of-time block (models/gate.py).
+
+    Why: a challenger is only compared with the champion, so without floors the first model
+    is promoted however poor (issue 14: a 12-month ECE of 0.09-0.21 against the documented
+    0.02). `enforce` False is for tests that need a champion from a few hundred talents.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    enforce: bool = True
+    ece_max: float = Field(default=0.02, gt=0.0)  # the documented calibration bar
+    beat_baselines: tuple[str, ...] = ("logistic", "rule")  # 95% interval of AUC diff above 0
+
+
 class RunConfig(BaseModel):
     """What one run computes with: horizons, officer capacity, tiers, time rules, training."""
 
@@ -82,6 +97,7 @@ class RunConfig(BaseModel):
     tiers: RiskThresholds = RiskThresholds()
     time_rules: TimeRules = TimeRules()
     train: TrainParams = TrainParams()
+    gate: GateFloors = GateFloors()
 
     @field_validator("horizons")
     @classmethod

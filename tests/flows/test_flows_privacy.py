@@ -122,7 +122,7 @@ def written(tmp_path_factory) -> dict:
     steps = {
         "ingest": ["ingest", *data],
         "features": ["features", *data, "--as-of", AS_OF, "--out", str(root / "features.parquet")],
-        "train": ["train", *data, "--as-of", AS_OF],
+        "train": ["train", *data, "--as-of", AS_OF, "--no-floors"],  # 800 talents
         "score": ["score", *data, "--as-of", AS_OF, "--out", str(root / "lists")],
         "score_no_contacts": [
             *["score", *data, "--as-of", AS_OF, "--out", str(root / "lists_plain")],

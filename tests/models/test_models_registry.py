@@ -1,3 +1,4 @@
+import dataclasses
 import json
 import os
 import subprocess
@@ -10,6 +11,7 @@ import pytest
 from mlflow import MlflowClient
 from polars.testing import assert_frame_equal
 
+from models.gate import floor_failures
 from models.registry import (
     MODEL_NAME,
     PromotionTolerances,
@@ -20,7 +22,9 @@ from models.registry import (
 )
 from models.toy import TOY_CATEGORICAL, TOY_NUMERIC, simulate_toy_snapshots
 from models.train import train_attrition_model
-from runconfig import RunConfig, TrainParams
+from runconfig import GateFloors, RunConfig, TrainParams
+
+OFF = GateFloors(enforce=False)
 
 
 def test_gate_fails_only_beyond_tolerance():
@@ -45,7 +49,7 @@ def store(tmp_path_factory):
         frame, TOY_NUMERIC, TOY_CATEGORICAL, RunConfig(train=TrainParams(n_boot=10)), oracle=oracle
     )
     first = log_training_run(good, {"seed": 0}, {"extract": "toy"}, uri, git_commit="abc123")
-    decision = promote_if_better(good, first, uri)
+    decision = promote_if_better(good, first, uri, floors=OFF)  # a 500-talent toy: no floors
     return uri, frame, good, first, decision
 
 
@@ -73,7 +77,7 @@ def test_a_worse_model_is_registered_but_not_promoted(store):
     uri, frame, _, _, _ = store
     weak = train_attrition_model(frame, ["age"], [], RunConfig(train=TrainParams(n_boot=5)))
     run_id = log_training_run(weak, {"seed": 0}, {"extract": "toy"}, uri)
-    decision = promote_if_better(weak, run_id, uri)
+    decision = promote_if_better(weak, run_id, uri, floors=OFF)
     assert not decision.promoted and decision.champion_before == "1"
     tags = MlflowClient(uri).get_run(run_id).data.tags
     assert tags["promotion.decision"] == "rejected" and "model_auc_" in tags["promotion.reasons"]
@@ -120,3 +124,34 @@ def test_mlflow_models_predict_cli_scores_a_sample_with_the_local_env(store, tmp
     np.testing.assert_allclose(
         [[row[c] for c in expected.columns] for row in got], expected.to_numpy(), rtol=1e-6
     )
+
+
+def test_floors_name_every_failure_and_pass_a_model_that_clears_them():
+    good = {"model_ece_6m": 0.01, "auc_diff_logistic_lo_6m": 0.001, "auc_diff_rule_lo_6m": 0.2}
+    assert floor_failures(good, (6,), GateFloors()) == []
+    bad = {
+        "model_ece_6m": 0.09, "auc_diff_logistic_lo_6m": -0.004, "auc_diff_logistic_hi_6m": 0.006,
+        "auc_diff_rule_lo_6m": float("nan"),
+    }  # fmt: skip
+    assert floor_failures(bad, (6,), GateFloors()) == [
+        "6m ECE 0.090 > 0.02",
+        "6m AUC minus logistic's 95% interval [-0.004, +0.006] not above 0",
+        "6m no bootstrap interval against rule",
+    ]
+    assert floor_failures(bad, (6,), GateFloors(enforce=False)) == []
+    assert floor_failures({}, (3,), GateFloors(beat_baselines=()))[0] == "3m ECE nan > 0.02"
+
+
+@pytest.mark.slow
+def test_a_first_model_below_the_floors_is_registered_but_not_promoted(store, tmp_path):
+    _, _, good, _, _ = store
+    uri = f"sqlite:///{tmp_path}/mlflow.db"
+    eces = {"model_ece_3m": 0.01, "model_ece_6m": 0.01, "model_ece_12m": 0.15}
+    poor = dataclasses.replace(good, metrics={**good.metrics, **eces})
+    run_id = log_training_run(poor, {"seed": 0}, {"extract": "toy"}, uri)
+    decision = promote_if_better(poor, run_id, uri, floors=GateFloors(beat_baselines=()))
+    assert not decision.promoted and decision.version == "1" and decision.champion_before is None
+    (reason,) = decision.reasons
+    assert reason == "first model: no champion yet, and fails the floors: 12m ECE 0.150 > 0.02"
+    assert MlflowClient(uri).get_registered_model(MODEL_NAME).aliases == {}
+    assert MlflowClient(uri).get_run(run_id).data.tags["promotion.decision"] == "rejected"
