@@ -31,8 +31,9 @@ def world_frames(
     folder = cache / tag
     if (folder / "frame.parquet").is_file():
         return pl.read_parquet(folder / "frame.parquet"), pl.read_parquet(folder / "oracle.parquet")
-    kwargs = {} if variant is None else {"variant": variant}
-    registry = simulate(n_talents=n, seed=seed, as_of=AS_OF, **kwargs)
+    from synthetic.variants import variant_params
+
+    registry = simulate(n_talents=n, seed=seed, as_of=AS_OF, params=variant_params(variant))
     write_registry(registry, folder / "extract")
     tables = ingest_extract(folder / "extract", folder / "work").tables
     frame = training_snapshots(tables, AS_OF)

@@ -90,6 +90,13 @@ def simulate(
     as_of: DateOpt = None,
     fmt: Annotated[str, typer.Option("--format", help="parquet, csv or xlsx.")] = "parquet",
     encoding: Annotated[str, typer.Option(help="CSV encoding: utf-8 or gbk.")] = "utf-8",
+    variant: Annotated[
+        str | None,
+        typer.Option(
+            help="World variant: an integer (mechanism strengths drawn from the ranges in "
+            "docs/simulator.md; 0 is the default world) or a JSON file of HazardParams fields."
+        ),
+    ] = None,
 ) -> None:
     """Write a simulated Dezhou registry extract and its ground truth."""
     day = checks.check_date(as_of)
@@ -100,7 +107,9 @@ def simulate(
     checks.check_out_folder(out)
     from pipeline.extract import simulate_registry  # heavy: pandera, pandas
 
-    typer.echo(simulate_registry(out, talents, seed, day, fmt, checks.ENCODINGS[encoding.lower()]))
+    checks.check_variant(variant)
+    encoded = checks.ENCODINGS[encoding.lower()]
+    typer.echo(simulate_registry(out, talents, seed, day, fmt, encoded, variant))
 
 
 @app.command()

@@ -30,7 +30,12 @@ class AttritionModel:
     horizons: tuple[int, ...] = (3, 6, 12)
     info: dict[str, str] = field(default_factory=dict)
     linear: dict[int, LinearComponent] | None = None
-    blend_weight: float = 0.5
+    blend_weight: float | dict[int, float] = 0.5  # per horizon when chosen on validation
+
+    def weight(self, horizon: int) -> float:
+        """The trees' weight in the blend at one horizon."""
+        w = self.blend_weight
+        return float(w[horizon]) if isinstance(w, dict) else float(w)
 
     @property
     def feature_names(self) -> list[str]:
@@ -48,7 +53,7 @@ class AttritionModel:
         linear = self._linear(horizon)
         if linear is None:
             return trees
-        w = self.blend_weight
+        w = self.weight(horizon)
         return w * trees + (1.0 - w) * linear.log_odds_from_matrix(x)
 
     def raw_scores(self, frame: pl.DataFrame, horizon: int) -> np.ndarray:
@@ -79,7 +84,7 @@ class AttritionModel:
         linear = self._linear(horizon)
         if linear is not None:
             per_feature, bias = linear.contributions_from_matrix(x)
-            w = self.blend_weight
+            w = self.weight(horizon)
             contrib = w * contrib + (1.0 - w) * np.column_stack([per_feature, bias])
         names = [*self.spec.names, "bias"]
         return pl.DataFrame(

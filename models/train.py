@@ -62,6 +62,7 @@ import polars as pl
 from models.attrition import AttritionModel
 from models.baselines import fit_logistic_baseline
 from models.calibrate import fit_calibrator
+from models.capacity import auc, capacity_candidates, choose_blend_weight
 from models.evaluate_run import LOGISTIC_MAX_ROWS, evaluate_model, subsample
 from models.frame import fit_feature_spec, to_matrix
 from models.levels import LevelCaps, describe_pooling
@@ -159,6 +160,36 @@ def fit_booster(
     )
 
 
+def fit_capacity(
+    train: pl.DataFrame,
+    calib: pl.DataFrame,
+    x_calib: np.ndarray,
+    y_calib: np.ndarray,
+    spec,
+    label: str,
+    params: dict,
+    t,
+) -> tuple[lgb.Booster, dict[str, object]]:
+    """The booster of the capacity with the best validation AUC, and what was chosen (for MLflow)."""
+    given = {"num_leaves", "min_data_in_leaf"} & set(t.lgb_params)
+    if not t.tune_capacity or given:  # capacity set by hand: fitted as given
+        booster = fit_booster(train, calib, spec, label, params, t.num_boost_round)
+        return booster, {"capacity": "as configured"}
+    search = train.height <= t.search_max_rows
+    tried = []
+    for capacity in capacity_candidates(train.height, search):
+        booster = fit_booster(train, calib, spec, label, {**params, **capacity}, t.num_boost_round)
+        tried.append((auc(y_calib, booster.predict(x_calib, raw_score=True)), capacity, booster))
+    best = max(tried, key=lambda item: item[0])  # first (the rule) on ties
+    return best[2], {
+        "capacity": "searched" if search else "rule of rows",
+        **best[1],
+        "capacity_valid_auc": "; ".join(
+            f"{c['num_leaves']} leaves >= {c['min_data_in_leaf']}: {a:.4f}" for a, c, _ in tried
+        ),
+    }
+
+
 def train_attrition_model(
     frame: pl.DataFrame,
     numeric: list[str],
@@ -179,17 +210,29 @@ def train_attrition_model(
     last_train = max(split.train[1] for split in splits.values())
     caps = LevelCaps(t.max_x_levels, t.min_x_level_talents)
     spec = fit_feature_spec(frame.filter(pl.col("as_of") <= last_train), numeric, categorical, caps)
-    boosters, calibrators, linear = {}, {}, {}
+    boosters, calibrators, linear, weights, chosen = {}, {}, {}, {}, {}
     for h in horizons:
         label = f"y_{h}m"
         train = cap_rows(select_block(frame, splits[h], "train"), t.max_train_rows, seed)
         calib = select_block(frame, splits[h], "calibration")
-        boosters[h] = fit_booster(train, calib, spec, label, params, t.num_boost_round)
+        x_calib = to_matrix(calib, spec)
+        y_calib = calib.get_column(label).to_numpy().astype(np.float64)
+        boosters[h], chosen[h] = fit_capacity(
+            train, calib, x_calib, y_calib, spec, label, params, t
+        )
+        weights[h] = t.blend_weight
         if t.blend_weight < 1.0:
             rows = subsample(train, LOGISTIC_MAX_ROWS, seed)
             linear[h] = linear_component(fit_logistic_baseline(rows, spec, label, seed), rows)
+            if t.tune_blend:
+                trees = boosters[h].predict(x_calib, raw_score=True)
+                weights[h], scores = choose_blend_weight(
+                    y_calib, trees, linear[h].log_odds_from_matrix(x_calib)
+                )
+                chosen[h]["blend_valid_auc"] = ", ".join(f"{w}: {a:.4f}" for w, a in scores.items())
+            chosen[h]["blend_weight"] = weights[h]
     model = AttritionModel(
-        spec, boosters, {}, tuple(horizons), linear=linear or None, blend_weight=t.blend_weight
+        spec, boosters, {}, tuple(horizons), linear=linear or None, blend_weight=weights
     )
     for h in horizons:
         calib = select_block(frame, splits[h], "calibration")
@@ -203,7 +246,7 @@ def train_attrition_model(
     run_params = {
         **{k: v for k, v in params.items()},
         "model_kind": "lightgbm_logistic_blend_per_horizon_isotonic_monotone",
-        "blend_weight": t.blend_weight,
+        "blend_weight": "per horizon, tuned_blend_weight_*" if t.tune_blend else t.blend_weight,
         "max_train_rows": "all" if t.max_train_rows is None else t.max_train_rows,
         "num_boost_round": t.num_boost_round,
         "test_months": t.test_months,
@@ -214,6 +257,7 @@ def train_attrition_model(
         "n_categorical": len(categorical),
         "x_levels_pooled": describe_pooling(spec.pooled, caps) or "none",
         **{f"best_iteration_{h}m": b.best_iteration for h, b in boosters.items()},
+        **{f"tuned_{k}_{h}m": v for h, c in chosen.items() for k, v in c.items()},
     }
     return TrainResult(
         model=model,

@@ -88,6 +88,18 @@ def check_work(work: Path) -> Path:
     return check_out_folder(work, "--work")
 
 
+def check_variant(variant: str | None) -> None:
+    """A simulator variant that can be read: a whole number >= 0 or a JSON file of HazardParams."""
+    from synthetic.variants import variant_params
+
+    try:
+        variant_params(variant)
+    except OSError as err:
+        raise UsageError(f"--variant: {variant}: {err.strerror or err}") from None
+    except (ValueError, TypeError) as err:  # the messages name the file already
+        raise UsageError(f"--variant: {err}") from None
+
+
 def check_positive(value: int, option: str) -> int:
     """A whole number of at least 1."""
     if value < 1:

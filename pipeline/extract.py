@@ -100,15 +100,26 @@ def write_frame(frame: pl.DataFrame, out: Path) -> None:
 
 
 def simulate_registry(
-    out: Path, n_talents: int, seed: int, as_of: date, fmt: str = "parquet", encoding: str = "utf-8"
+    out: Path,
+    n_talents: int,
+    seed: int,
+    as_of: date,
+    fmt: str = "parquet",
+    encoding: str = "utf-8",
+    variant: str | None = None,
 ) -> str:
-    """Simulate a registry, write it to `out`, and say what was written."""
+    """Simulate a registry (of a world variant, synthetic.variants), write it to `out`, say what."""
+    from synthetic.variants import variant_params
+
     started = time.perf_counter()
-    reg = synthetic.simulate(n_talents=n_talents, seed=seed, as_of=as_of)
+    params = variant_params(variant)
+    reg = synthetic.simulate(n_talents=n_talents, seed=seed, as_of=as_of, params=params)
     synthetic.write_registry(reg, out, fmt=fmt, encoding=encoding.lower())
     rows = ", ".join(f"{name} {frame.height:,}" for name, frame in reg.tables.items())
     return (
-        f"Simulated {n_talents:,} talents as of {as_of} (seed {seed}) into {out} "
+        f"Simulated {n_talents:,} talents as of {as_of} (seed {seed}"
+        + (f", variant {variant}" if variant not in (None, "0") else "")
+        + f") into {out} "
         f"[{fmt}] in {time.perf_counter() - started:.1f} s: {rows}; truth in {out / 'truth'}"
     )
 
