@@ -6,15 +6,15 @@ from models.capacity import capacity_candidates, choose_blend_weight, leaf_rows_
 
 
 def test_leaf_size_scales_with_rows_within_bounds_and_gives_back_800_at_20k_talents():
-    assert [leaf_rows_rule(n) for n in (1_000, 20_000, 100_000, 400_000, 6_000_000)] == [
-        20, 40, 200, 800, 800,
+    assert [leaf_rows_rule(n) for n in (1_000, 15_000, 100_000, 208_000, 6_000_000)] == [
+        20, 60, 400, 800, 800,
     ]  # fmt: skip
     assert capacity_candidates(100_000, search=False) == [
-        {"num_leaves": 7, "min_data_in_leaf": 200}
+        {"num_leaves": 7, "min_data_in_leaf": 400}
     ]
     searched = capacity_candidates(100_000, search=True)
     assert [c["num_leaves"] for c in searched] == [7, 15, 31]
-    assert [c["min_data_in_leaf"] for c in searched] == [200, 100, 50]
+    assert [c["min_data_in_leaf"] for c in searched] == [400, 200, 100]
 
 
 def test_blend_weight_goes_to_the_half_that_ranks_on_the_validation_block():
