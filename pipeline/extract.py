@@ -100,16 +100,28 @@ def write_frame(frame: pl.DataFrame, out: Path) -> None:
 
 
 def simulate_registry(
-    out: Path, n_talents: int, seed: int, as_of: date, fmt: str = "parquet", encoding: str = "utf-8"
-) -> str:
-    """Simulate a registry, write it to `out`, and say what was written."""
+    out: Path, n_talents: int, seed: int, as_of: date, fmt: str = "parquet", encoding: str = "utf-8",
+    also_at: tuple[date, ...] = (),
+) -> str:  # fmt: skip
+    """Simulate a registry, write it to `out`, and say what was written.
+
+    Each `also_at` date gets the same world's extract as it stood then, with its truth, in
+    `out/also_at/<date>/` (cut from the one simulation: the main extract is unchanged).
+    """
+    from synthetic.cuts import cut_registry
+
     started = time.perf_counter()
     reg = synthetic.simulate(n_talents=n_talents, seed=seed, as_of=as_of)
     synthetic.write_registry(reg, out, fmt=fmt, encoding=encoding.lower())
+    for day in sorted(set(also_at)):
+        earlier = cut_registry(reg, day)
+        synthetic.write_registry(earlier, out / "also_at" / day.isoformat(), fmt, encoding.lower())
     rows = ", ".join(f"{name} {frame.height:,}" for name, frame in reg.tables.items())
+    earlier_text = f"; earlier extracts in {out / 'also_at'}" if also_at else ""
     return (
         f"Simulated {n_talents:,} talents as of {as_of} (seed {seed}) into {out} "
         f"[{fmt}] in {time.perf_counter() - started:.1f} s: {rows}; truth in {out / 'truth'}"
+        f"{earlier_text}"
     )
 
 
