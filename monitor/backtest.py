@@ -63,7 +63,9 @@ def backtest_figures(
             "horizon_months": h,
             "matured": bool(part.get_column("matured")[0]),
             "months_observed": int(part.get_column("months_observed").max() or 0),
-            "model_version": ",".join(sorted(set(part.get_column("model_version").cast(pl.String).drop_nulls()))),
+            "model_version": ",".join(
+                sorted(set(part.get_column("model_version").cast(pl.String).drop_nulls()))
+            ),
         }
         for cohort, keep in cohorts.items():
             frame = part.filter(keep)

@@ -42,25 +42,30 @@ def list_outcomes(
     get partial figures from the one label implementation.
     """
     r = read_rules(rules)
-    keys = lists.select(pl.col("as_of").alias("list_as_of"), "talent_id").unique(maintain_order=True)
+    keys = lists.select(pl.col("as_of").alias("list_as_of"), "talent_id").unique(
+        maintain_order=True
+    )
     days = keys.get_column("list_as_of").unique().sort().to_list()
     seen = {d: observed_months(d, extract_date, r) for d in days}
-    partial = {min(seen[d], h) for d in days for h in horizons if 0 <= seen[d]}
+    partial = {min(seen[d], h) for d in days for h in horizons if seen[d] >= 0}
     every = tuple(sorted(set(horizons) | partial))
     labelled = label_snapshots(
         keys.rename({"list_as_of": "as_of"}), social_insurance, extract_date, r, every
     )
     seen_frame = pl.DataFrame(
-        {"as_of": days, "_seen": [seen[d] for d in days]}, schema={"as_of": pl.Date, "_seen": pl.Int32}
+        {"as_of": days, "_seen": [seen[d] for d in days]},
+        schema={"as_of": pl.Date, "_seen": pl.Int32},
     )
     labelled = labelled.join(seen_frame, on="as_of", how="left")
     frames = []
     for h in horizons:
         so_far = pl.lit(None, dtype=pl.Int8)
         for p in sorted(partial):
-            so_far = pl.when(pl.min_horizontal(pl.col("_seen"), h) == p).then(
-                pl.col(f"y_{p}m")
-            ).otherwise(so_far)
+            so_far = (
+                pl.when(pl.min_horizontal(pl.col("_seen"), h) == p)
+                .then(pl.col(f"y_{p}m"))
+                .otherwise(so_far)
+            )
         frames.append(
             labelled.select(
                 pl.col("as_of").alias("list_as_of"),
@@ -104,4 +109,3 @@ def treated_talents(
         )
         frames.append(hit.with_columns(pl.lit(h, dtype=pl.Int32).alias("horizon_months")))
     return pl.concat(frames)
-

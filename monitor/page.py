@@ -25,7 +25,8 @@ TEXT = {
         ),
         "immature": "空心点表示该名单的观察期还没满，数字只算到目前已能确认的离开，之后还会变多。",
         "tier_title": "{tier}：预计离开比例与实际离开比例（{h}个月内）",
-        "predicted": "预计", "realized": "实际",
+        "predicted": "预计",
+        "realized": "实际",
         "auc_title": "{h}个月内：排序准确度（AUC）及其可信范围",
         "auc_help": (
             "排序准确度（AUC）：从名单里随便挑一个后来离开的人和一个留下的人，"
@@ -34,15 +35,33 @@ TEXT = {
             "不能当作互不相关的个人来算）。"
         ),
         "table": "每份名单的结果（{h}个月内）",
-        "cols": ["名单日期", "是否满期", "名单人数", "预计离开", "实际离开", "预计离开比例",
-                 "实际离开比例", "排序准确度 AUC（范围）", "最危险前5%中实际离开", "各县前50名中实际离开"],
-        "yes": "已满期", "no": "未满期（已看{m}个月）",
+        "cols": [
+            "名单日期",
+            "是否满期",
+            "名单人数",
+            "预计离开",
+            "实际离开",
+            "预计离开比例",
+            "实际离开比例",
+            "排序准确度 AUC（范围）",
+            "最危险前5%中实际离开",
+            "各县前50名中实际离开",
+        ],
+        "yes": "已满期",
+        "no": "未满期（已看{m}个月）",
         "cohort": "区分是否采取过措施（{h}个月内）",
         "cohort_help": (
             "专员联系、走访或提供服务过的人，如果留下了，不算“报错了”："
             "可能正是工作起了作用。所以下面分开列出。"
         ),
-        "cohort_cols": ["名单日期", "人群", "人数", "预计离开比例", "实际离开比例", "排序准确度 AUC"],
+        "cohort_cols": [
+            "名单日期",
+            "人群",
+            "人数",
+            "预计离开比例",
+            "实际离开比例",
+            "排序准确度 AUC",
+        ],
         "skipped": "未纳入的名单",
         "none": "无",
     },
@@ -56,7 +75,8 @@ TEXT = {
         "immature": "Hollow dots: the list's window has not ended; figures count departures "
         "confirmed so far and will grow.",
         "tier_title": "{tier}: predicted and realised leave share (within {h} months)",
-        "predicted": "predicted", "realized": "realised",
+        "predicted": "predicted",
+        "realized": "realised",
         "auc_title": "Within {h} months: ranking accuracy (AUC) and its range",
         "auc_help": (
             "AUC: pick one talent who later left and one who stayed; the chance the model ranked "
@@ -64,9 +84,20 @@ TEXT = {
             "whole employers (talents of one employer tend to leave together)."
         ),
         "table": "Each list's results (within {h} months)",
-        "cols": ["list date", "matured", "listed", "expected leavers", "leavers", "predicted share",
-                 "realised share", "AUC (range)", "leavers among top 5%", "leavers among county top 50"],
-        "yes": "matured", "no": "not yet ({m} months seen)",
+        "cols": [
+            "list date",
+            "matured",
+            "listed",
+            "expected leavers",
+            "leavers",
+            "predicted share",
+            "realised share",
+            "AUC (range)",
+            "leavers among top 5%",
+            "leavers among county top 50",
+        ],
+        "yes": "matured",
+        "no": "not yet ({m} months seen)",
         "cohort": "Acted on or not (within {h} months)",
         "cohort_help": "A talent an officer acted on who stayed is not a wrong alarm: the work may "
         "have kept them. So they are shown apart.",
@@ -84,7 +115,11 @@ def _pct(v) -> str:
 def _auc_text(row: dict) -> str:
     if row["auc"] is None:
         return "—"
-    rng = "" if row["auc_low"] is None else f"（{row['auc_low'] * 100:.0f}%–{row['auc_high'] * 100:.0f}%）"
+    rng = (
+        ""
+        if row["auc_low"] is None
+        else f"（{row['auc_low'] * 100:.0f}%–{row['auc_high'] * 100:.0f}%）"
+    )
     return f"{row['auc'] * 100:.0f}%{rng}"
 
 
@@ -106,35 +141,68 @@ def render_backtest(
     dates = [d.isoformat() for d in allf.get_column("list_as_of").unique().sort()]
     body = [
         f"<h1>{escape(t['title'])}</h1>",
-        "<p>" + escape(t["intro"].format(gap=gap_months, extract=extract_date, known=f"{known_month:%Y-%m}")) + "</p>",
+        "<p>"
+        + escape(
+            t["intro"].format(gap=gap_months, extract=extract_date, known=f"{known_month:%Y-%m}")
+        )
+        + "</p>",
         f"<p class=note>{escape(t['immature'])}</p>",
     ]
-    tier_rows = groups.filter(
-        (pl.col("kind") == "tier") & (pl.col("cohort") == "all") & (pl.col("horizon_months") == headline)
-    ) if groups.height else groups
+    tier_rows = (
+        groups.filter(
+            (pl.col("kind") == "tier")
+            & (pl.col("cohort") == "all")
+            & (pl.col("horizon_months") == headline)
+        )
+        if groups.height
+        else groups
+    )
     charts = []
     for tier in TIERS:
-        part = {r["list_as_of"].isoformat(): r for r in tier_rows.filter(pl.col("group") == tier).iter_rows(named=True)} if tier_rows.height else {}
+        part = (
+            {
+                r["list_as_of"].isoformat(): r
+                for r in tier_rows.filter(pl.col("group") == tier).iter_rows(named=True)
+            }
+            if tier_rows.height
+            else {}
+        )
         if not part:
             continue
-        pred = [(part[d]["predicted_rate"], None, None, part[d]["matured"]) if d in part else None for d in dates]
-        real = [(part[d]["realized_rate"], None, None, part[d]["matured"]) if d in part else None for d in dates]
-        top = max([v[0] for v in pred + real if v is not None] + [0.05])
-        charts.append(line_chart(
-            t["tier_title"].format(tier=tiers[tier], h=headline), dates,
-            [Series(t["predicted"], "#5b7fa6", pred), Series(t["realized"], "#c0392b", real)],
-            0.0, min(1.0, top * 1.15),
-        ))
-    body.append('<div class=charts>' + "".join(charts) + "</div>")
-    body.append(f"<p>{escape(t['auc_help'])}</p><div class=charts>")
-    for h in sorted(allf.get_column("horizon_months").unique().to_list()):
-        rows = {r["list_as_of"].isoformat(): r for r in allf.filter(pl.col("horizon_months") == h).iter_rows(named=True)}
-        pts = [
-            (rows[d]["auc"], rows[d]["auc_low"], rows[d]["auc_high"], rows[d]["matured"])
-            if d in rows and rows[d]["auc"] is not None else None
+        pred = [
+            (part[d]["predicted_rate"], None, None, part[d]["matured"]) if d in part else None
             for d in dates
         ]
-        body.append(line_chart(t["auc_title"].format(h=h), dates, [Series("AUC", "#2e7d32", pts)], 0.4, 1.0))
+        real = [
+            (part[d]["realized_rate"], None, None, part[d]["matured"]) if d in part else None
+            for d in dates
+        ]
+        top = max([v[0] for v in pred + real if v is not None] + [0.05])
+        charts.append(
+            line_chart(
+                t["tier_title"].format(tier=tiers[tier], h=headline),
+                dates,
+                [Series(t["predicted"], "#5b7fa6", pred), Series(t["realized"], "#c0392b", real)],
+                0.0,
+                min(1.0, top * 1.15),
+            )
+        )
+    body.append("<div class=charts>" + "".join(charts) + "</div>")
+    body.append(f"<p>{escape(t['auc_help'])}</p><div class=charts>")
+    for h in sorted(allf.get_column("horizon_months").unique().to_list()):
+        rows = {
+            r["list_as_of"].isoformat(): r
+            for r in allf.filter(pl.col("horizon_months") == h).iter_rows(named=True)
+        }
+        pts = [
+            (rows[d]["auc"], rows[d]["auc_low"], rows[d]["auc_high"], rows[d]["matured"])
+            if d in rows and rows[d]["auc"] is not None
+            else None
+            for d in dates
+        ]
+        body.append(
+            line_chart(t["auc_title"].format(h=h), dates, [Series("AUC", "#2e7d32", pts)], 0.4, 1.0)
+        )
     body.append("</div>")
     head_rows = allf.filter(pl.col("horizon_months") == headline)
     body.append(f"<h2>{escape(t['table'].format(h=headline))}</h2><table><tr>")
@@ -156,15 +224,25 @@ def render_backtest(
     body.append("</table>")
     split = figures.filter((pl.col("cohort") != "all") & (pl.col("horizon_months") == headline))
     if split.height:
-        body.append(f"<h2>{escape(t['cohort'].format(h=headline))}</h2><p>{escape(t['cohort_help'])}</p><table><tr>")
+        body.append(
+            f"<h2>{escape(t['cohort'].format(h=headline))}</h2><p>{escape(t['cohort_help'])}</p><table><tr>"
+        )
         body.append("".join(f"<th>{escape(c)}</th>" for c in t["cohort_cols"]) + "</tr>")
         for r in split.iter_rows(named=True):
-            cells = [r["list_as_of"].isoformat(), cohorts[r["cohort"]], f"{r['n_scored']:,}",
-                     _pct(r["predicted_rate"]), _pct(r["realized_rate"]), _auc_text(r)]
+            cells = [
+                r["list_as_of"].isoformat(),
+                cohorts[r["cohort"]],
+                f"{r['n_scored']:,}",
+                _pct(r["predicted_rate"]),
+                _pct(r["realized_rate"]),
+                _auc_text(r),
+            ]
             body.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
         body.append("</table>")
     body.append(f"<h2>{escape(t['skipped'])}</h2><ul>")
-    body.append("".join(f"<li>{escape(s)}</li>" for s in skipped) or f"<li>{escape(t['none'])}</li>")
+    body.append(
+        "".join(f"<li>{escape(s)}</li>" for s in skipped) or f"<li>{escape(t['none'])}</li>"
+    )
     body.append("</ul>")
     style = (
         "body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:24px;color:#222}"

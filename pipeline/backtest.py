@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from features.coverage import reported_from
-from features.timeline import month_index_expr, month_start, last_known_month
+from features.timeline import last_known_month, month_index_expr, month_start
 from monitor.backtest import LIST_COLUMNS, backtest_figures, scored_outcomes
 from monitor.outcomes import list_outcomes, treated_talents
 from monitor.page import render_backtest
@@ -77,16 +77,18 @@ def read_one(folder: Path, extract_date: date, horizons: tuple[int, ...]) -> pl.
     if frame.get_column("talent_id").is_duplicated().any():
         return f"{path}: column talent_id repeats a talent"
     keep = [*LIST_COLUMNS, *probs]
-    return frame.select(
-        pl.col(keep).exclude("as_of"), pl.col("as_of").cast(pl.Date)
-    ).with_columns(pl.col("model_version").cast(pl.String), pl.col("risk_tier").cast(pl.String))
+    return frame.select(pl.col(keep).exclude("as_of"), pl.col("as_of").cast(pl.Date)).with_columns(
+        pl.col("model_version").cast(pl.String), pl.col("risk_tier").cast(pl.String)
+    )
 
 
 def read_lists(out: Path, extract_date: date, horizons: tuple[int, ...]) -> Lists:
     """Every list under OUT; a county run is left out when the city-wide list of its date exists."""
     folders = _list_files(out)
     if not folders:
-        raise UsageError(f"--lists {out}: no list folders (expected {out}/<YYYY-MM-DD>/risk_list.parquet)")
+        raise UsageError(
+            f"--lists {out}: no list folders (expected {out}/<YYYY-MM-DD>/risk_list.parquet)"
+        )
     frames, skipped, city_days = [], [], {f.name for f, county in folders if not county}
     for folder, county in folders:
         if county and folder.name in city_days:
@@ -155,7 +157,11 @@ def compute_backtest(
     )
     scored = scored_outcomes(lists.frame, outcomes, run.horizons)
     acts = tables.get("interventions")
-    treated = treated_talents(acts, lists.frame, run.horizons) if acts is not None and acts.height else None
+    treated = (
+        treated_talents(acts, lists.frame, run.horizons)
+        if acts is not None and acts.height
+        else None
+    )
     figures, groups = backtest_figures(scored, treated, run.capacity, n_boot, run.train.seed)
     return figures, groups, outcomes
 
@@ -175,15 +181,27 @@ def write_backtest(
     """backtest.parquet, backtest_cohorts.parquet, backtest_groups.parquet, outcomes.parquet, html."""
     out.mkdir(parents=True, exist_ok=True)
     rules = settings.run.time_rules
-    _replace(figures.filter(pl.col("cohort") == "all").select(
-        *CONTRACT_COLUMNS, pl.exclude(*CONTRACT_COLUMNS, "cohort")), out / "backtest.parquet")
+    _replace(
+        figures.filter(pl.col("cohort") == "all").select(
+            *CONTRACT_COLUMNS, pl.exclude(*CONTRACT_COLUMNS, "cohort")
+        ),
+        out / "backtest.parquet",
+    )
     _replace(figures, out / "backtest_cohorts.parquet")
     _replace(groups, out / "backtest_groups.parquet")
-    _replace(outcomes.select("list_as_of", "talent_id", "horizon_months", "departed"),
-             out / "outcomes.parquet")
+    _replace(
+        outcomes.select("list_as_of", "talent_id", "horizon_months", "departed"),
+        out / "outcomes.parquet",
+    )
     page = render_backtest(
-        figures, groups, skipped, extract_date, month_start(last_known_month(extract_date, rules)),
-        rules.gap_months, settings.run.headline_horizon, lang,
+        figures,
+        groups,
+        skipped,
+        extract_date,
+        month_start(last_known_month(extract_date, rules)),
+        rules.gap_months,
+        settings.run.headline_horizon,
+        lang,
     )
     _replace(page, out / "backtest.html")
 

@@ -30,7 +30,9 @@ def backtested(pipeline, tmp_path_factory):
     settings = Settings(work_dir=pipeline["work"], tracking_uri=str(pipeline["uri"]))
     for day in LIST_DAYS:
         write_registry(cut_registry(world, day), root / day.isoformat())
-        score_week(score_request(root / day.isoformat(), root / "lists", day, contacts=False), settings)
+        score_week(
+            score_request(root / day.isoformat(), root / "lists", day, contacts=False), settings
+        )
     result = run_backtest(pipeline["registry"], root / "lists", root / "bt", settings)
     return root, world, result
 
@@ -44,9 +46,9 @@ def test_every_outcome_equals_the_truth_and_the_auc_matches(backtested):
             pl.col("first_departure_month").is_not_null()
             & (
                 pl.col("first_departure_month")
-                < pl.col("list_as_of").dt.month_start().dt.offset_by(
-                    pl.format("{}mo", pl.col("horizon_months") + 1)
-                )
+                < pl.col("list_as_of")
+                .dt.month_start()
+                .dt.offset_by(pl.format("{}mo", pl.col("horizon_months") + 1))
             )
         ).alias("true_departed")
     )

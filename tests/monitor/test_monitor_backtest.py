@@ -77,8 +77,11 @@ def test_outcomes_are_the_training_label_and_partial_until_matured(
     assert observed_months(date(2026, 2, 2), extract) >= seen
     scored = scored_outcomes(
         LIST.with_columns(
-            county=pl.lit("qihe"), employer_id=pl.lit("E1"), risk_tier=pl.lit("high"),
-            model_version=pl.lit("1"), p_leave_3m=pl.Series([0.9, 0.1]),
+            county=pl.lit("qihe"),
+            employer_id=pl.lit("E1"),
+            risk_tier=pl.lit("high"),
+            model_version=pl.lit("1"),
+            p_leave_3m=pl.Series([0.9, 0.1]),
         ),  # fmt: skip
         got,
         (3,),
@@ -119,7 +122,11 @@ def test_a_visited_talent_who_stayed_is_counted_apart_not_as_a_wrong_alarm():
     assert treated.get_column("talent_id").to_list() == ["B"]
     figures, groups = backtest_figures(scored_outcomes(lists, outcomes, (3,)), treated, 50, 50)
     by = {r["cohort"]: r for r in figures.iter_rows(named=True)}
-    assert (by["all"]["n_scored"], by["treated"]["n_scored"], by["untreated"]["n_scored"]) == (4, 1, 3)
+    assert (by["all"]["n_scored"], by["treated"]["n_scored"], by["untreated"]["n_scored"]) == (
+        4,
+        1,
+        3,
+    )
     assert by["untreated"]["auc"] == 1.0 and by["all"]["auc"] == 1.0
     assert by["treated"]["n_departed"] == 0
     tiers = groups.filter((pl.col("kind") == "tier") & (pl.col("cohort") == "all"))

@@ -31,7 +31,9 @@ def test_also_at_leaves_the_main_extract_byte_identical_and_cuts_the_same_world(
     final_tables = ingest_extract(cut, tmp_path / "w1", TimeRules()).tables
     then = ingest_extract(earlier, tmp_path / "w2", TimeRules()).tables
     assert then["talents"].get_column("arrival_date").max() < EARLIER
-    assert then["social_insurance"].get_column("month").max() == date(2026, 2, 1)  # March is reported on 04-15
+    assert then["social_insurance"].get_column("month").max() == date(
+        2026, 2, 1
+    )  # March is reported on 04-15
     assert_frame_equal(
         scoring_snapshot(then, EARLIER).sort("talent_id"),
         scoring_snapshot(final_tables, EARLIER).sort("talent_id"),
