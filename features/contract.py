@@ -115,6 +115,19 @@ CODES: dict[str, dict[str, tuple[str, ...]]] = {
         "hukou_moved": ("落户",),
         "title_awarded": ("职称评定",),
     },
+    # What officers did (the optional `interventions` table, written by the officers' workspace).
+    "action": {
+        "called": ("电话联系",),
+        "visited": ("上门走访",),
+        "family_service": ("配偶安置/子女入学服务",),
+        "job_matching": ("岗位对接",),
+        "extension_offered": ("提出延长补贴",),
+        "extension_accepted": ("接受延长补贴",),
+        "declined": ("拒绝",),
+        "confirmed_left": ("核实已离开",),
+        "confirmed_staying": ("核实留下",),
+        "note": ("备注",),
+    },
 }
 
 PII_COLUMNS: tuple[str, ...] = ("id_number", "name", "phone")
@@ -269,6 +282,20 @@ TABLES: dict[str, TableSpec] = {
         ),
         references=(Reference("talent_id", "talents"),),
     ),
+    # Leakage: no feature reads interventions (features/ never looks at this table); only the
+    # backtest (monitor/) uses it, to split treated from untreated talents.
+    "interventions": TableSpec(
+        "interventions",
+        required=False,
+        columns=(
+            _col("talent_id", required=True),
+            _col("action_date", "date", required=True, past=True, plausible=THIS_CENTURY),
+            _col("action", "code", required=True),
+            _col("list_as_of", "date", plausible=THIS_CENTURY),
+            _col("officer_key"),
+        ),
+        references=(Reference("talent_id", "talents"),),
+    ),
 }
 
 # Tables in the order references allow: a table comes after every table it references.
@@ -279,6 +306,7 @@ TABLE_ORDER: tuple[str, ...] = (
     "subsidies",
     "social_insurance",
     "life_events",
+    "interventions",
 )
 
 # Money columns that must be strictly positive rather than merely non-negative.

@@ -25,7 +25,7 @@ from features.extract import dataset_parts, find_table_files, parse_text, read_t
 from features.storage import StorageError, storage_error
 from features.validate import QUARANTINE_SCHEMA, check_table
 
-INGEST_VERSION = "2"
+INGEST_VERSION = "3"  # 3: the optional interventions table
 REFERENCED = frozenset(ref.table for spec in TABLES.values() for ref in spec.references)
 STALE_AFTER_S = 6 * 3600  # a temporary folder this old is a killed run's, whatever its pid says
 # Tables without which nothing can be featured, trained or scored: none accepted is fatal.

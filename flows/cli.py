@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from pipeline import checks
-from pipeline.errors import expected_error, one_line
+from pipeline.errors import UsageError, expected_error, one_line
 
 app = typer.Typer(
     add_completion=False,
@@ -97,9 +97,17 @@ def simulate(
             "docs/simulator.md; 0 is the default world) or a JSON file of HazardParams fields."
         ),
     ] = None,
+    also_at: Annotated[
+        list[str] | None,
+        typer.Option("--also-at", help="Also write the same world's extract at this earlier date."),
+    ] = None,
 ) -> None:
     """Write a simulated Dezhou registry extract and its ground truth."""
     day = checks.check_date(as_of)
+    earlier = tuple(checks.check_date(d, "--also-at") for d in also_at or ())
+    for d in earlier:
+        if d >= day:
+            raise UsageError(f"--also-at {d} is not before --as-of {day}")
     checks.check_choice(fmt, checks.FORMATS, "--format")
     if encoding.lower() not in checks.ENCODINGS:
         checks.check_choice(encoding, ("utf-8", "gbk", "gb18030"), "--encoding")
@@ -109,7 +117,7 @@ def simulate(
 
     checks.check_variant(variant)
     encoded = checks.ENCODINGS[encoding.lower()]
-    typer.echo(simulate_registry(out, talents, seed, day, fmt, encoded, variant))
+    typer.echo(simulate_registry(out, talents, seed, day, fmt, encoded, variant, earlier))
 
 
 @app.command()
@@ -240,6 +248,35 @@ def demo(
 
     prepare_prefect()
     run_demo(out, talents, checks.last_monday())
+
+
+# --- monitoring (issue 15): backtest of published lists, weekly monitor -------------------
+
+
+@app.command()
+@guarded
+def backtest(
+    data: Annotated[Path, typer.Option(help="A later registry extract (the outcomes).")],
+    lists: Annotated[Path, typer.Option(help="The folder `score` published its lists into.")],
+    out: Annotated[Path, typer.Option(help="Folder for backtest.parquet, outcomes, HTML.")],
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="The extract's date (default: when its last month is known)."),
+    ] = None,
+    lang: Annotated[str, typer.Option(help="zh or en.")] = "zh",
+    work: WorkOpt = None,
+) -> None:
+    """How right were past lists: outcomes, AUC with intervals, precision, calibration."""
+    checks.check_data(data)
+    if not lists.is_dir():
+        raise UsageError(f"--lists: {lists}: no such folder of published lists")
+    day = checks.check_date(as_of) if as_of is not None else None
+    checks.check_choice(lang, checks.LANGS, "--lang")
+    checks.check_out_folder(out)
+    run = settings(work)
+    from pipeline.backtest import run_backtest  # heavy: pandera, sklearn
+
+    typer.echo(run_backtest(data, lists, out, run, day, lang).text)
 
 
 def main() -> None:

@@ -107,20 +107,31 @@ def simulate_registry(
     fmt: str = "parquet",
     encoding: str = "utf-8",
     variant: str | None = None,
+    also_at: tuple[date, ...] = (),
 ) -> str:
-    """Simulate a registry (of a world variant, synthetic.variants), write it to `out`, say what."""
+    """Simulate a registry (of a world variant, synthetic.variants), write it to `out`, say what.
+
+    Each `also_at` date gets the same world's extract as it stood then, with its truth, in
+    `out/also_at/<date>/` (cut from the one simulation: the main extract is unchanged).
+    """
+    from synthetic.cuts import cut_registry
     from synthetic.variants import variant_params
 
     started = time.perf_counter()
     params = variant_params(variant)
     reg = synthetic.simulate(n_talents=n_talents, seed=seed, as_of=as_of, params=params)
     synthetic.write_registry(reg, out, fmt=fmt, encoding=encoding.lower())
+    for day in sorted(set(also_at)):
+        earlier = cut_registry(reg, day)
+        synthetic.write_registry(earlier, out / "also_at" / day.isoformat(), fmt, encoding.lower())
     rows = ", ".join(f"{name} {frame.height:,}" for name, frame in reg.tables.items())
+    earlier_text = f"; earlier extracts in {out / 'also_at'}" if also_at else ""
     return (
         f"Simulated {n_talents:,} talents as of {as_of} (seed {seed}"
         + (f", variant {variant}" if variant not in (None, "0") else "")
         + f") into {out} "
         f"[{fmt}] in {time.perf_counter() - started:.1f} s: {rows}; truth in {out / 'truth'}"
+        f"{earlier_text}"
     )
 
 

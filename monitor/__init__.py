@@ -1,0 +1,1 @@
+"""Pure monitoring: outcomes of past lists, backtest metrics, drift, the retrain rule."""
