@@ -78,7 +78,7 @@ def plan_offers(request: PlanRequest, settings: Settings, step: Step = plain) ->
         plan = select_within(effects, budget, request.county_budgets, request.lottery_share, request.seed)
         figures = headline(plan, budget) | {"model_version": version, "estimator": request.estimator}
         whatif = group_whatif(plan, request.as_of, city_funded(extract.tables))
-        curve = gain_curve(plan)
+        curve = gain_curve(plan, budget=budget)
         folder = write_plan(out_dir, request, plan.select(PLAN_COLUMNS), whatif, curve, figures)
         log_plan_run(settings.tracking_uri, plan_params(request, hazard), figures, folder)
     return PlanResult(folder, plan, figures, describe_plan(figures, folder))

@@ -53,7 +53,7 @@ def group_whatif(plan: pl.DataFrame, as_of: date, city_funded: pl.Series) -> pl.
     return out.with_columns(per).sort("months_per_100k_yuan", descending=True, nulls_last=True)
 
 
-def gain_curve(plan: pl.DataFrame, step: float = 100_000.0, points: int = 40) -> pl.DataFrame:
+def gain_curve(plan: pl.DataFrame, step: float = 100_000.0, budget: float = 0.0, points: int = 40) -> pl.DataFrame:
     """Talent-months and talents expected kept by the best offers that fit each budget step."""
     gain = plan["months_gained"].to_numpy()
     cost = plan["cost_yuan"].to_numpy()
@@ -64,7 +64,8 @@ def gain_curve(plan: pl.DataFrame, step: float = 100_000.0, points: int = 40) ->
     cum_gain = np.concatenate([[0.0], np.cumsum(gain[order])])
     cum_kept = np.concatenate([[0.0], np.cumsum(kept[order])])
     top = cum_cost[-1] if len(cum_cost) else 0.0
-    n = int(min(points, np.ceil(top / step))) if top > 0 else 0
+    # Enough steps to show the budget and beyond it, never past the cost of every useful offer.
+    n = int(min(max(points, np.ceil(1.5 * budget / step)), np.ceil(top / step), 2_000)) if top > 0 else 0
     budgets = step * np.arange(0, n + 1)
     fit = np.searchsorted(cum_cost, budgets, side="right")
     frame = pl.DataFrame({"budget_yuan": budgets, "talent_months_gained": cum_gain[fit],

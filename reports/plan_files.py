@@ -104,7 +104,8 @@ def draw_curve(curve: pl.DataFrame, budget: float, lang: str) -> str:
     if 0 < budget <= xmax:
         bx = left + pw * budget / xmax
         parts.append(f'<line x1="{bx:.1f}" y1="{top}" x2="{bx:.1f}" y2="{top + ph}" stroke="#c0392b" stroke-dasharray="4 3"/>')
-        parts.append(f'<text x="{bx + 4:.1f}" y="{top + 12}" font-size="11" fill="#c0392b">{_w("budget", lang)} {budget / 10_000:,.0f}</text>')
+        said = f"预算 {budget / 10_000:,.0f} 万元" if lang == "zh" else f"budget {budget:,.0f} yuan"
+        parts.append(f'<text x="{bx + 4:.1f}" y="{top + 12}" font-size="11" fill="#c0392b">{said}</text>')
     parts.append(f'<text x="{left + pw / 2:.1f}" y="{h - 8}" text-anchor="middle" font-size="12">{_w("curve_x", lang)}</text>')
     parts.append(f'<text x="14" y="{top + ph / 2:.1f}" text-anchor="middle" font-size="12" transform="rotate(-90 14 {top + ph / 2:.1f})">{_w("curve_y", lang)}</text>')
     parts.append("</svg>")
@@ -160,6 +161,7 @@ def render_plan_workbook(plan, whatif, curve, figures, as_of: str, lang: str) ->
     summary = book.add_worksheet("方案摘要" if zh else "Summary")
     summary.set_column(0, 0, 36)
     summary.set_column(1, 1, 18)
+    summary.set_column(2, 5, 9)
     summary.write(0, 0, f"{_w('title', lang)}（{as_of}）", book.add_format({"bold": True, "font_size": 14}))
     r = 2
     for key, value in _summary(figures, as_of, lang):
@@ -171,7 +173,7 @@ def render_plan_workbook(plan, whatif, curve, figures, as_of: str, lang: str) ->
     summary.set_row(r + 1, 90)
     summary.merge_range(r + 1, 0, r + 1, 5, HOW_ZH if zh else HOW_EN, book.add_format({"text_wrap": True, "valign": "top"}))
     curve_sheet = book.add_worksheet("增益曲线" if zh else "Gain curve")
-    headers = [_w("curve_x", lang), _w("curve_y", lang), "+10万元" if zh else "+100k yuan"]
+    headers = [_w("curve_x", lang), _w("curve_y", lang), "每多10万元多留人月" if zh else "Months from the last 100k yuan"]
     for c, name in enumerate(headers):
         curve_sheet.write(0, c, name, bold)
     for i, (b, g, d) in enumerate(curve.select("budget_yuan", "talent_months_gained", "months_from_last_100k").iter_rows(), start=1):
@@ -187,8 +189,9 @@ def render_plan_workbook(plan, whatif, curve, figures, as_of: str, lang: str) ->
     chart.set_x_axis({"name": _w("curve_x", lang)})
     chart.set_y_axis({"name": _w("curve_y", lang)})
     chart.set_legend({"none": True})
-    chart.set_size({"width": 640, "height": 320})
+    chart.set_size({"width": 560, "height": 320})
     summary.insert_chart(r + 3, 0, chart)
+    summary.fit_to_pages(1, 0)  # the chart and the note on one page width
     for title, frame in (
         ("要约名单" if zh else "Offers", plan.sort(["selected", "rank"], descending=[True, False])),
         ("整组测算" if zh else "What-if", whatif),
