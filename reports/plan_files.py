@@ -45,7 +45,7 @@ COLUMNS = {
     "education": ("学历", "Education"), "subsidy_end_band": ("主要补贴到期", "Subsidy ends"),
     "talents": ("人数", "Talents"), "talents_kept": ("预计多留住（人）", "Kept (talents)"),
     "talent_months_gained": ("预计多留住（人月）", "Kept (talent-months)"),
-    "months_per_100k_yuan": ("每10万元多留人月", "Months per 100k yuan"),
+    "months_per_100k_yuan": ("每10万元多留人月", "Months per 100k yuan"), "selected": ("是否入选", "Selected"),
 }  # fmt: skip
 VALUES_ZH = {
     "extend": "延长现有补贴", "new": "新增每月补贴", "none": "无", "won": "中签", "lost": "未中签",
