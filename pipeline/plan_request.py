@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from pipeline.checks import LANGS, check_choice, check_county, check_data, check_date, check_out_folder
+from pipeline.checks import (
+    LANGS,
+    check_choice,
+    check_county,
+    check_data,
+    check_date,
+    check_out_folder,
+)
 from pipeline.errors import UsageError
 
 ESTIMATORS = ("hazard", "s-learner")
