@@ -279,6 +279,44 @@ def backtest(
     typer.echo(run_backtest(data, lists, out, run, day, lang).text)
 
 
+# --- offer planning (issue 16) ------------------------------------------------------------
+
+
+@app.command()
+@guarded
+def plan(
+    data: DataOpt,
+    budget: Annotated[str, typer.Option(help="Budget in yuan for all offers.")],
+    out: Annotated[Path, typer.Option(help="Folder for the plans (one sub-folder per as-of).")],
+    as_of: DateOpt = None,
+    months: Annotated[int, typer.Option(help="Months each offer pays.")] = 12,
+    new_monthly: Annotated[str, typer.Option(help="Yuan a month for a talent with no periodic subsidy.")] = "500",
+    county: Annotated[str | None, typer.Option(help="One county only: its code or name.")] = None,
+    budget_per_county: Annotated[
+        Path | None, typer.Option(help="CSV county,budget_yuan: each county's own budget.")
+    ] = None,
+    lottery_share: Annotated[
+        float, typer.Option(help="Share of the borderline offers drawn by a seeded lottery.")
+    ] = 0.0,
+    seed: Annotated[int, typer.Option(help="Lottery and interval seed.")] = 0,
+    estimator: Annotated[str, typer.Option(help="hazard or s-learner.")] = "hazard",
+    lang: Annotated[str, typer.Option(help="zh or en.")] = "zh",
+    overwrite: Annotated[bool, typer.Option(help="Replace a finished plan for this date.")] = False,
+    work: WorkOpt = None,
+) -> None:
+    """Choose whom to offer a subsidy extension within a budget, and what a policy would buy."""
+    from pipeline.plan_request import plan_request
+
+    request = plan_request(
+        data, out, as_of, budget, months, new_monthly, county, budget_per_county,
+        lottery_share, seed, estimator, lang, overwrite,
+    )  # fmt: skip
+    run = settings(work)
+    from pipeline.plan import plan_offers  # heavy: models, MLflow
+
+    typer.echo(plan_offers(request, run).text)
+
+
 def main() -> None:
     """Entry point for `python -m flows.cli`."""
     app()

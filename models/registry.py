@@ -302,3 +302,28 @@ def open_champion(tracking_uri: str) -> tuple[AttritionModel, str]:
                 f"no champion model '{MODEL_NAME}' in the MLflow store {tracking_uri}; {TRAIN_HOW}"
             ) from None
         raise
+
+
+PLAN_EXPERIMENT = "offer-plan"
+
+
+def log_plan_run(tracking_uri: str, params: dict[str, str], figures: dict, folder: Path) -> str:
+    """Log an offer plan: its arguments, headline figures, the risk model's version, its files."""
+    mlflow.set_tracking_uri(tracking_uri)
+    client = MlflowClient(tracking_uri)
+    found = client.get_experiment_by_name(PLAN_EXPERIMENT)
+    experiment_id = (
+        found.experiment_id
+        if found is not None
+        else client.create_experiment(PLAN_EXPERIMENT, artifact_location=artifact_root(tracking_uri))
+    )
+    numbers = {k: float(v) for k, v in figures.items() if isinstance(v, (int, float))}
+    with mlflow.start_run(experiment_id=experiment_id, run_name=f"plan {params.get('as_of', '')}") as run:
+        mlflow.log_params(params)
+        mlflow.log_metrics(numbers)
+        mlflow.set_tags({"model_name": MODEL_NAME, "model_version": str(figures.get("model_version")),
+                         "estimator": str(figures.get("estimator"))})  # fmt: skip
+        for name in ("plan.parquet", "plan.xlsx", "plan.html", "whatif.parquet"):
+            if (folder / name).is_file():
+                mlflow.log_artifact(str(folder / name))
+        return run.info.run_id

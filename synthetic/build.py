@@ -7,6 +7,7 @@ import polars as pl
 
 from synthetic.calendar import month_index, month_starts
 from synthetic.careers import simulate_careers
+from synthetic.counterfactual import EtaRecorder, offer_truth
 from synthetic.employers import draw_employers, name_employers
 from synthetic.events import EVENTS, draw_life_events
 from synthetic.hazard import HazardParams
@@ -61,7 +62,8 @@ def simulate(
     purchase = events["home_purchased"]
     lumps = plan_lump_sums(pop, np.where(purchase < n_full, purchase, -1), rng)
     lumps["purchase_day"] = events["day"][EVENTS.index("home_purchased")]
-    res = simulate_careers(rng, pop, emp, events, main, lumps, last_h, p)
+    recorder = EtaRecorder(m0, n_talents)  # the offer's counterfactual truth reads the hazards
+    res = simulate_careers(rng, pop, emp, events, main, lumps, last_h, p, observe=recorder)
     talent_ids = make_ids("T", n_talents, 7)
     employer_ids = make_ids("E", len(emp["county"]), 6)
     month_labels = [str(m) for m in (np.datetime64("2016-01", "M") + np.arange(n_full))]
@@ -155,5 +157,7 @@ def simulate(
         "policies": policies_frame().filter(pl.col("effective_from") < as_of),
         "subsidies": subsidies, "social_insurance": social, "life_events": life_events,
     }  # fmt: skip
-    truth = {"departures": departures, "hazards": hazards, "oracle": oracle}
+    offer = offer_truth(recorder, p, main, dep, ~flex, talent_ids, subsidies, as_of)
+    del recorder
+    truth = {"departures": departures, "hazards": hazards, "oracle": oracle, "offer": offer}
     return SimulatedRegistry(tables=tables, truth=truth, as_of=as_of, future_contributions=future)

@@ -38,9 +38,12 @@ def _varying_log_hazard(
 
 def simulate_careers(
     rng: np.random.Generator, pop: dict, emp: dict, events: dict, main: dict, lumps: dict,
-    last_hazard_month: int, p: HazardParams,
+    last_hazard_month: int, p: HazardParams, observe=None,
 ) -> dict[str, np.ndarray]:  # fmt: skip
-    """Run months 0..last_hazard_month+2; hazards and departures stop after last_hazard_month."""
+    """Run months 0..last_hazard_month+2; hazards and departures stop after last_hazard_month.
+
+    `observe(t, idx, eta, closing)`, when given, sees each month's log hazards (counterfactual.py).
+    """
     n = len(pop["arrival"])
     n_full = last_hazard_month + 3
     frailty = rng.normal(0.0, p.frailty_sd, n).astype(np.float32)
@@ -79,6 +82,8 @@ def simulate_careers(
         shock_until[idx[new_shock]] = t + p.shock_months
         eta = static[idx] + sf[t] + p.shock_size * (shock_until[idx] > t)
         eta += _varying_log_hazard(p, t, idx, e, pop, emp, events, main, lumps, indiv)
+        if observe is not None:  # reads only: no random number is drawn for it
+            observe(t, idx, eta, closing)
         h = to_probability(p, eta)
         h = np.where(closing, np.maximum(h, p.closure_probability), h).astype(np.float32)
         if not in_horizon:
@@ -96,6 +101,8 @@ def simulate_careers(
             ghost_eta += _varying_log_hazard(
                 p, t, ghost, cur[ghost], pop, emp, events, main, lumps, indiv
             )
+            if observe is not None:
+                observe(t, ghost, ghost_eta, emp["close"][cur[ghost]] == t)
             ghost_h = to_probability(p, ghost_eta)
             ghost_h = np.where(
                 emp["close"][cur[ghost]] == t, np.maximum(ghost_h, p.closure_probability), ghost_h
