@@ -12,7 +12,7 @@ def risk_chart(points: list[tuple[date, float, float]]) -> str:
     """A line per horizon (6 and 12 months) over the weeks; a dot when there is one week."""
     if not points:
         return ""
-    top = max(0.05, max(max(p6, p12) for _, p6, p12 in points)) * 1.1
+    top = min(1.0, max(0.05, max(max(p6, p12) for _, p6, p12 in points)) * 1.1)
     n = len(points)
 
     def xy(i: int, value: float) -> tuple[float, float]:
@@ -21,7 +21,7 @@ def risk_chart(points: list[tuple[date, float, float]]) -> str:
         return round(x, 1), round(y, 1)
 
     parts = [
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" style="max-width:380px" role="img" '
         f'aria-label="risk by week" xmlns="http://www.w3.org/2000/svg">',
         f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" stroke="#999"/>',
         f'<text x="2" y="{PAD - 8}" font-size="10">{top:.0%}</text>',

@@ -16,7 +16,7 @@ from workspace.charts import risk_chart
 from workspace.forms import ActionForm
 from workspace.models import COUNTY_CHOICES, Action, AuditEvent, Contact, ListRow, PlanRow, Subsidy, Week
 from workspace.scope import is_city_admin, officer_of, scoped, scoped_talent
-from workspace.wording import action_label, county_label
+from workspace.wording import action_label, county_label, subsidy_label
 
 TOP = 50  # the week's calls per county (reports.tiers.OFFICER_CAPACITY)
 SHOWN = 200  # rows per list on the page
@@ -117,7 +117,10 @@ def talent_context(request, talent) -> dict:
         "row": latest,
         "reasons": [r for r in (latest.reason_1, latest.reason_2, latest.reason_3) if r] if latest else [],
         "chart": risk_chart([(r.week.as_of, r.p_leave_6m, r.p_leave_12m) for r in rows]),
-        "subsidies": scoped(request.user, Subsidy).filter(talent=talent).order_by("start_date"),
+        "subsidies": [
+            (s, subsidy_label(s.subsidy_type))
+            for s in scoped(request.user, Subsidy).filter(talent=talent).order_by("start_date")
+        ],
         "plan": plan,
         "actions": [(a, action_label(a.action)) for a in actions],
         "form": ActionForm(initial={"action_date": date.today()}),

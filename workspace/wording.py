@@ -17,6 +17,17 @@ ENGLISH_ACTIONS = {
     "extension_accepted": "extension accepted", "declined": "declined",
     "confirmed_left": "confirmed left", "confirmed_staying": "confirmed staying", "note": "note",
 }
+SUBSIDY_TYPES = {
+    "living": ("生活补贴", "living"), "rent": ("租房补贴", "rent"), "purchase": ("购房补贴", "home purchase"),
+    "settlement": ("安家费", "settlement"), "startup": ("创业补贴", "start-up"), "allowance": ("津贴", "allowance"),
+}
+
+
+def subsidy_label(code: str) -> str:
+    pair = SUBSIDY_TYPES.get(code)
+    return code if pair is None else pair[1 if is_english() else 0]
+
+
 WORDS: dict[str, tuple[str, str]] = {
     "title": ("人才工作台", "Talent workspace"),
     "my_list": ("本县名单", "My county's list"),
