@@ -32,13 +32,22 @@ def database_from_url(url: str | None, work_dir: Path) -> dict:
     raise ValueError(f"DATABASE_URL: scheme '{parsed.scheme}' is not sqlite or postgresql")
 
 
+# FULL: a commit survives a power cut too; the tests may ask for NORMAL (safe against crashes).
+SQLITE_SYNC = "NORMAL" if os.environ.get("RETENTION_WEB_SQLITE_SYNC") == "NORMAL" else "FULL"
+
+
 def _sqlite(path: Path) -> dict:
     path.parent.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
         # IMMEDIATE: a writer takes the lock at BEGIN, so concurrent writers queue, never fail.
-        "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"},
+        "OPTIONS": {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            # WAL: readers never wait for the writer; a killed process loses no committed row.
+            "init_command": f"PRAGMA journal_mode=WAL; PRAGMA synchronous={SQLITE_SYNC};",
+        },
     }
 
 

@@ -31,6 +31,7 @@ def web(tmp_path_factory) -> dict:
     os.environ["RETENTION_WORK_DIR"] = str(root / "work")
     os.environ["DJANGO_SECRET_KEY"] = SECRET
     os.environ["RETENTION_WEB_FAST_HASH"] = "1"
+    os.environ["RETENTION_WEB_SQLITE_SYNC"] = "NORMAL"
     from workspace.boot import setup_django
 
     setup_django()
