@@ -2,7 +2,33 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def migration_lock():
+    """One migrator at a time (a server and an import starting together on a new database)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(171717)")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(171717)")
+        return
+    lock = Path(connection.settings_dict["NAME"]).with_suffix(".migrate.lock")
+    with open(lock, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def setup_django(migrate: bool = True) -> None:
@@ -16,4 +42,5 @@ def setup_django(migrate: bool = True) -> None:
     if migrate:
         from django.core.management import call_command
 
-        call_command("migrate", interactive=False, verbosity=0)
+        with migration_lock():
+            call_command("migrate", interactive=False, verbosity=0)
