@@ -72,7 +72,7 @@ def test_two_imports_of_the_same_week_at_once_leave_one_copy(web):
 
 def test_the_ledger_export_is_the_contracts_interventions_table_without_personal_data(web, client_as, tmp_path):
     qihe = client_as("officer_qihe")
-    qihe.post(f"/talents/{lists.talent_ids('qihe')[11]}/actions/", {"action": "extension_offered", "action_date": "2026-11-24", "note": "王建明 13900000011"})
+    qihe.post(f"/talents/{lists.talent_ids('qihe')[11]}/actions/", {"action": "extension_offered", "action_date": "2026-11-24", "note": "已电话沟通,约下周面谈"})
     qihe.post(f"/talents/{lists.talent_ids('qihe')[11]}/contact/")
     for suffix in ("parquet", "csv"):
         out = tmp_path / f"interventions.{suffix}"
@@ -83,7 +83,7 @@ def test_the_ledger_export_is_the_contracts_interventions_table_without_personal
         assert frame.height > 0 and set(frame["action"]) <= ACTIONS
         assert frame["officer_key"].str.starts_with("off-").all()
         text = out.read_bytes()
-        for secret in (b"officer_qihe", "王建明".encode(), b"13900000011", "上门".encode()):
+        for secret in (b"officer_qihe", "王建明".encode(), b"13900000011", "已电话沟通".encode()):
             assert secret not in text
     keys = pl.read_parquet(tmp_path / "interventions.parquet").group_by("officer_key").len()
     assert keys.height >= 1  # one key per officer, stable across exports
