@@ -95,3 +95,30 @@ def start_server(web, log: Path) -> tuple[subprocess.Popen, str]:
             time.sleep(0.2)
     process.kill()
     raise RuntimeError("retention web did not start in 60 s")
+
+
+def http_login(url: str, username: str, password: str = PASSWORD):
+    """A requests session logged in through the real login form (CSRF token and all)."""
+    import requests
+
+    session = requests.Session()
+    session.get(f"{url}/accounts/login/", timeout=30)
+    done = session.post(
+        f"{url}/accounts/login/",
+        data={"username": username, "password": password, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert done.status_code == 302, done.status_code
+    return session
+
+
+def post_action(session, url: str, talent_id: str, note: str, kind: str = "called"):
+    """POST /talents/<id>/actions/ as the browser's form does; the response (302 when saved)."""
+    return session.post(
+        f"{url}/talents/{talent_id}/actions/",
+        data={"action": kind, "action_date": "2026-11-24", "note": note},
+        headers={"X-CSRFToken": session.cookies["csrftoken"]},
+        allow_redirects=False,
+        timeout=30,
+    )

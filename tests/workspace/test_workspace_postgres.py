@@ -57,7 +57,7 @@ def postgres():
 def test_the_workspace_suite_passes_on_postgresql(postgres, tmp_path):
     """The same tests (pages, scoping walk, CSRF, lockout, expiry, imports, ledger) on PostgreSQL."""
     env = {**os.environ, "DATABASE_URL": postgres, "RETENTION_WORK_DIR": str(tmp_path / "work")}
-    files = [str(HERE / f"test_workspace_{name}.py") for name in ("pages", "security", "ledger", "loop", "privacy")]
+    files = [str(HERE / f"test_workspace_{name}.py") for name in ("pages", "security", "ledger", "loop", "privacy", "faults")]
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", *files],
