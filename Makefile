@@ -6,7 +6,7 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 PREFECT_PORT ?= 4200
 
-.PHONY: setup demo test test-fast bench serve lint mlflow-ui notebook clean web
+.PHONY: setup demo test test-fast bench serve lint mlflow-ui notebook clean web bench-web
 
 .venv/.synced: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
@@ -26,6 +26,10 @@ test-fast: setup
 
 bench: setup
 	$(UV) run python -m benchmarks.run
+	$(UV) run python -m benchmarks.workspace_load
+
+bench-web: setup
+	$(UV) run python -m benchmarks.workspace_load
 
 serve: setup
 	$(UV) run python -m flows.deploy --port $(PREFECT_PORT) $(if $(DATA),--data $(DATA)) $(if $(OUT),--out $(OUT))
