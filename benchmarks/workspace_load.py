@@ -24,8 +24,20 @@ from pathlib import Path
 import polars as pl
 
 AS_OF = date(2026, 11, 23)
-COUNTIES = ("decheng", "lingcheng", "yucheng", "leling", "ningjin", "qingyun",
-            "linyi", "qihe", "pingyuan", "xiajin", "wucheng", "tianqu")
+COUNTIES = (
+    "decheng",
+    "lingcheng",
+    "yucheng",
+    "leling",
+    "ningjin",
+    "qingyun",
+    "linyi",
+    "qihe",
+    "pingyuan",
+    "xiajin",
+    "wucheng",
+    "tianqu",
+)
 PASSWORD = "bench-password-1"
 
 
@@ -44,8 +56,11 @@ def synthetic_list(n: int) -> pl.DataFrame:
         p_leave_12m=(pl.col("p6") * 1.2).clip(upper_bound=1.0),
         subsidy_end_date=pl.lit(date(2027, 3, 31)),
         months_to_subsidy_end=pl.lit(4, pl.Int32),
-        risk_tier=pl.when(pl.col("p6") > 0.9).then(pl.lit("high")).when(pl.col("p6") > 0.7)
-        .then(pl.lit("medium")).otherwise(pl.lit("low")),
+        risk_tier=pl.when(pl.col("p6") > 0.9)
+        .then(pl.lit("high"))
+        .when(pl.col("p6") > 0.7)
+        .then(pl.lit("medium"))
+        .otherwise(pl.lit("low")),
         reason_1=pl.lit("生活补贴4个月后到期"),
         model_version=pl.lit("1"),
         employer_name=pl.lit("德州示范企业"),
@@ -61,10 +76,16 @@ def free_port() -> int:
 
 
 def percentile(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+    return (
+        statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+        if len(values) > 1
+        else values[0]
+    )
 
 
-def officer_run(url: str, county: str, talents: list[str], actions: int, times: dict, errors: list) -> None:
+def officer_run(
+    url: str, county: str, talents: list[str], actions: int, times: dict, errors: list
+) -> None:
     """Log in, then per action: the list, the talent's page, the POST; each timed."""
     from tests.workspace.conftest import http_login, post_action
 
@@ -75,7 +96,10 @@ def officer_run(url: str, county: str, talents: list[str], actions: int, times: 
             for kind, call in (
                 ("list", lambda: session.get(f"{url}/", timeout=60)),
                 ("talent", lambda t=talent: session.get(f"{url}/talents/{t}/", timeout=60)),
-                ("action", lambda t=talent, n=n: post_action(session, url, t, f"bench-{county}-{n}")),
+                (
+                    "action",
+                    lambda t=talent, n=n: post_action(session, url, t, f"bench-{county}-{n}"),
+                ),
             ):
                 started = time.perf_counter()
                 response = call()
@@ -110,7 +134,9 @@ def run(talents: int, officers: int, actions: int, root: Path) -> int:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     server = subprocess.Popen(
         [sys.executable, "-m", "flows.cli", "web", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=open(root / "server.log", "ab"), stderr=subprocess.STDOUT,
+        env=env,
+        stdout=open(root / "server.log", "ab"),  # noqa: SIM115 (the server outlives this call)
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -127,7 +153,11 @@ def run(talents: int, officers: int, actions: int, root: Path) -> int:
         threads = []
         for county in counties:
             mine = on_list.filter(pl.col("county") == county)["talent_id"].head(actions).to_list()
-            threads.append(threading.Thread(target=officer_run, args=(url, county, mine, actions, times, errors)))
+            threads.append(
+                threading.Thread(
+                    target=officer_run, args=(url, county, mine, actions, times, errors)
+                )
+            )
         started = time.perf_counter()
         for t in threads:
             t.start()
@@ -139,21 +169,29 @@ def run(talents: int, officers: int, actions: int, root: Path) -> int:
         server.terminate()
         server.wait(timeout=60)
     expected = len(counties) * actions
-    print(f"{len(counties)} officers x {actions} actions at once on {talents:,} talents: {wall:.1f} s wall")
+    print(
+        f"{len(counties)} officers x {actions} actions at once on {talents:,} talents: {wall:.1f} s wall"
+    )
     for kind, values in times.items():
         if values:
-            print(f"  {kind:<7} n={len(values):>4}  p50 {1000 * percentile(values, 50):6.0f} ms  "
-                  f"p95 {1000 * percentile(values, 95):6.0f} ms")
+            print(
+                f"  {kind:<7} n={len(values):>4}  p50 {1000 * percentile(values, 50):6.0f} ms  "
+                f"p95 {1000 * percentile(values, 95):6.0f} ms"
+            )
     print(f"actions written {written} of {expected}; errors {len(errors)} {errors[:3]}")
     return 0 if written == expected and not errors else 1
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--talents", type=int, default=200_000)
     parser.add_argument("--officers", type=int, default=12)
     parser.add_argument("--actions", type=int, default=50)
-    parser.add_argument("--root", type=Path, default=None, help="scratch space (default a temp folder)")
+    parser.add_argument(
+        "--root", type=Path, default=None, help="scratch space (default a temp folder)"
+    )
     args = parser.parse_args(argv)
     root = args.root or Path(tempfile.mkdtemp(prefix="workspace-bench-"))
     return run(args.talents, args.officers, args.actions, root)

@@ -20,7 +20,9 @@ def _django() -> None:
     setup_django()
 
 
-def import_published(lists: Path, data: Path | None = None, settings: Settings | None = None) -> str:
+def import_published(
+    lists: Path, data: Path | None = None, settings: Settings | None = None
+) -> str:
     """Import the published weeks of `lists`; contacts and grants from the extract `data` if given."""
     from workspace.published import published_weeks
 

@@ -42,4 +42,6 @@ def list_users() -> str:
         role = "admin" if officer.is_city_admin else officer.county
         last = user.last_login.isoformat(timespec="minutes") if user.last_login else "never"
         lines.append(f"{user.username}\t{role}\tlast login {last}")
-    return "\n".join(lines) if lines else "no accounts yet: retention users add USERNAME --county CODE"
+    return (
+        "\n".join(lines) if lines else "no accounts yet: retention users add USERNAME --county CODE"
+    )

@@ -30,7 +30,9 @@ def risk_chart(points: list[tuple[date, float, float]]) -> str:
         coords = [xy(i, p[index]) for i, p in enumerate(points)]
         if n > 1:
             path = " ".join(f"{x},{y}" for x, y in coords)
-            parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{path}"/>')
+            parts.append(
+                f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{path}"/>'
+            )
         for (x, y), p in zip(coords, points, strict=True):
             parts.append(
                 f'<circle cx="{x}" cy="{y}" r="3" fill="{colour}"><title>{escape(p[0].isoformat())}: '
@@ -39,6 +41,8 @@ def risk_chart(points: list[tuple[date, float, float]]) -> str:
     first, last = points[0][0].isoformat(), points[-1][0].isoformat()
     parts.append(f'<text x="{PAD}" y="{HEIGHT - 6}" font-size="10">{first}</text>')
     if n > 1:
-        parts.append(f'<text x="{WIDTH - PAD}" y="{HEIGHT - 6}" font-size="10" text-anchor="end">{last}</text>')
+        parts.append(
+            f'<text x="{WIDTH - PAD}" y="{HEIGHT - 6}" font-size="10" text-anchor="end">{last}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)

@@ -12,7 +12,9 @@ from workspace.models import ACTION_CHOICES
 class ActionForm(forms.Form):
     action = forms.ChoiceField(choices=ACTION_CHOICES)
     action_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     follow_up_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean_action_date(self):
@@ -25,5 +27,7 @@ class ActionForm(forms.Form):
         data = super().clean()
         day, follow = data.get("action_date"), data.get("follow_up_date")
         if day and follow and follow < day:
-            self.add_error("follow_up_date", "回访日期早于工作日期 / follow-up is before the action")
+            self.add_error(
+                "follow_up_date", "回访日期早于工作日期 / follow-up is before the action"
+            )
         return data

@@ -82,7 +82,9 @@ def import_plan(day: date, path: Path) -> int:
     if week.plan_rows.exists():
         return 0
     plan = pl.read_parquet(path)
-    ids = dict(Talent.objects.filter(talent_id__in=list(plan["talent_id"])).values_list("talent_id", "id"))
+    ids = dict(
+        Talent.objects.filter(talent_id__in=list(plan["talent_id"])).values_list("talent_id", "id")
+    )
     rows = [
         PlanRow(
             week=week,
@@ -129,9 +131,25 @@ def import_contacts(contacts: pl.DataFrame) -> int:
 def import_subsidies(subsidies: pl.DataFrame) -> int:
     """Upsert the listed talents' grants (the subsidy timeline)."""
     ids = dict(Talent.objects.values_list("talent_id", "id"))
-    columns = ("grant_id", "talent_id", "subsidy_type", "monthly_amount", "lump_sum", "start_date", "end_date")
+    columns = (
+        "grant_id",
+        "talent_id",
+        "subsidy_type",
+        "monthly_amount",
+        "lump_sum",
+        "start_date",
+        "end_date",
+    )
     objs = [
-        Subsidy(grant_id=g, talent_id=ids[t], subsidy_type=k, monthly_amount=m, lump_sum=s, start_date=a, end_date=b)
+        Subsidy(
+            grant_id=g,
+            talent_id=ids[t],
+            subsidy_type=k,
+            monthly_amount=m,
+            lump_sum=s,
+            start_date=a,
+            end_date=b,
+        )
         for g, t, k, m, s, a, b in subsidies.select(columns).iter_rows()
         if t in ids
     ]
@@ -141,7 +159,14 @@ def import_subsidies(subsidies: pl.DataFrame) -> int:
             batch_size=BATCH,
             update_conflicts=True,
             unique_fields=["grant_id"],
-            update_fields=["talent", "subsidy_type", "monthly_amount", "lump_sum", "start_date", "end_date"],
+            update_fields=[
+                "talent",
+                "subsidy_type",
+                "monthly_amount",
+                "lump_sum",
+                "start_date",
+                "end_date",
+            ],
         )
     return len(objs)
 

@@ -32,7 +32,7 @@ def interventions() -> pl.DataFrame:
     rows = Action.objects.order_by("action_date", "id").values_list(
         "talent__talent_id", "action_date", "action", "list_as_of", "officer_id"
     )
-    records = [(t, d, a, l, officer_key(o)) for t, d, a, l, o in rows.iterator(chunk_size=5000)]
+    records = [(t, d, a, w, officer_key(o)) for t, d, a, w, o in rows.iterator(chunk_size=5000)]
     return pl.DataFrame(records, schema=INTERVENTIONS_SCHEMA, orient="row")
 
 

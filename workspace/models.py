@@ -128,7 +128,9 @@ class PlanRow(models.Model):
     rank = models.IntegerField(null=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["week", "talent"], name="one_plan_row_per_week")]
+        constraints = [
+            models.UniqueConstraint(fields=["week", "talent"], name="one_plan_row_per_week")
+        ]
 
 
 class Action(models.Model):

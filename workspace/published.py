@@ -59,5 +59,3 @@ def read_week(path: Path) -> pl.DataFrame:
     }
     frame = frame.with_columns(v.alias(k) for k, v in defaults.items() if k not in frame.columns)
     return with_county_rank(frame.with_columns(pl.col("months_unpaid").fill_null(0)))
-
-

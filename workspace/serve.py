@@ -21,8 +21,11 @@ def static_wrapped(application, prefix: str = "/static/"):
                 kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
                 start_response(
                     "200 OK",
-                    [("Content-Type", kind), ("Content-Length", str(len(body))),
-                     ("Cache-Control", "max-age=3600")],
+                    [
+                        ("Content-Type", kind),
+                        ("Content-Length", str(len(body))),
+                        ("Cache-Control", "max-age=3600"),
+                    ],
                 )
                 return [body]
             start_response("404 Not Found", [("Content-Type", "text/plain")])
@@ -42,4 +45,6 @@ def serve(host: str, port: int, threads: int = 8) -> None:
     from workspace.wsgi import application
 
     print(f"retention web: serving on http://{host}:{port}/ (Ctrl-C stops)", flush=True)
-    waitress_serve(static_wrapped(application), host=host, port=port, threads=threads, ident="retention")
+    waitress_serve(
+        static_wrapped(application), host=host, port=port, threads=threads, ident="retention"
+    )

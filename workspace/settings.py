@@ -69,7 +69,11 @@ def secret_key(work_dir: Path) -> str:
 
 SECRET_KEY = secret_key(WORK_DIR)
 DEBUG = os.environ.get("RETENTION_WEB_DEBUG") == "1"
-ALLOWED_HOSTS = [h for h in os.environ.get("RETENTION_WEB_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h
+    for h in os.environ.get("RETENTION_WEB_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    if h
+]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("RETENTION_WEB_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -154,7 +158,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 if os.environ.get("RETENTION_WEB_FAST_HASH") == "1":  # tests and the load bench only
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 

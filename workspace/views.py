@@ -14,7 +14,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from workspace.charts import risk_chart
 from workspace.forms import ActionForm
-from workspace.models import COUNTY_CHOICES, Action, AuditEvent, Contact, ListRow, PlanRow, Subsidy, Week
+from workspace.models import (
+    COUNTY_CHOICES,
+    Action,
+    AuditEvent,
+    Contact,
+    ListRow,
+    PlanRow,
+    Subsidy,
+    Week,
+)
 from workspace.scope import is_city_admin, officer_of, scoped, scoped_talent
 from workspace.wording import action_label, county_label, subsidy_label
 
@@ -104,7 +113,10 @@ def county_list(request):
 def talent_context(request, talent) -> dict:
     """Everything the talent page shows except the contact."""
     rows = list(
-        scoped(request.user, ListRow).filter(talent=talent).select_related("week").order_by("week__as_of")
+        scoped(request.user, ListRow)
+        .filter(talent=talent)
+        .select_related("week")
+        .order_by("week__as_of")
     )
     latest = rows[-1] if rows else None
     plan = None
@@ -115,7 +127,9 @@ def talent_context(request, talent) -> dict:
         "talent": talent,
         "county_name": county_label(talent.county),
         "row": latest,
-        "reasons": [r for r in (latest.reason_1, latest.reason_2, latest.reason_3) if r] if latest else [],
+        "reasons": [r for r in (latest.reason_1, latest.reason_2, latest.reason_3) if r]
+        if latest
+        else [],
         "chart": risk_chart([(r.week.as_of, r.p_leave_6m, r.p_leave_12m) for r in rows]),
         "subsidies": [
             (s, subsidy_label(s.subsidy_type))
@@ -145,7 +159,10 @@ def reveal_contact(request, talent_id: str):
     talent = scoped_talent(request.user, talent_id)
     with transaction.atomic():
         AuditEvent.objects.create(
-            user=request.user, event="contact_revealed", talent_id=talent.talent_id, county=talent.county
+            user=request.user,
+            event="contact_revealed",
+            talent_id=talent.talent_id,
+            county=talent.county,
         )
         contact = scoped(request.user, Contact).filter(talent=talent).first()
     response = render(request, "workspace/_contact.html", {"contact": contact})
@@ -181,7 +198,10 @@ def record_action(request, talent_id: str):
             **form.cleaned_data,
         )
         AuditEvent.objects.create(
-            user=request.user, event="action_recorded", talent_id=talent.talent_id, county=talent.county
+            user=request.user,
+            event="action_recorded",
+            talent_id=talent.talent_id,
+            county=talent.county,
         )
     return redirect("talent", talent_id=talent.talent_id)
 

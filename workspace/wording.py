@@ -7,19 +7,38 @@ from django.utils.translation import get_language
 from workspace.models import ACTION_CHOICES, COUNTY_CHOICES
 
 ENGLISH_COUNTIES = {
-    "decheng": "Decheng", "lingcheng": "Lingcheng", "yucheng": "Yucheng", "leling": "Leling",
-    "ningjin": "Ningjin", "qingyun": "Qingyun", "linyi": "Linyi", "qihe": "Qihe",
-    "pingyuan": "Pingyuan", "xiajin": "Xiajin", "wucheng": "Wucheng", "tianqu": "Tianqu New Area",
+    "decheng": "Decheng",
+    "lingcheng": "Lingcheng",
+    "yucheng": "Yucheng",
+    "leling": "Leling",
+    "ningjin": "Ningjin",
+    "qingyun": "Qingyun",
+    "linyi": "Linyi",
+    "qihe": "Qihe",
+    "pingyuan": "Pingyuan",
+    "xiajin": "Xiajin",
+    "wucheng": "Wucheng",
+    "tianqu": "Tianqu New Area",
 }
 ENGLISH_ACTIONS = {
-    "called": "called", "visited": "visited", "family_service": "family service",
-    "job_matching": "job matching", "extension_offered": "extension offered",
-    "extension_accepted": "extension accepted", "declined": "declined",
-    "confirmed_left": "confirmed left", "confirmed_staying": "confirmed staying", "note": "note",
+    "called": "called",
+    "visited": "visited",
+    "family_service": "family service",
+    "job_matching": "job matching",
+    "extension_offered": "extension offered",
+    "extension_accepted": "extension accepted",
+    "declined": "declined",
+    "confirmed_left": "confirmed left",
+    "confirmed_staying": "confirmed staying",
+    "note": "note",
 }
 SUBSIDY_TYPES = {
-    "living": ("生活补贴", "living"), "rent": ("租房补贴", "rent"), "purchase": ("购房补贴", "home purchase"),
-    "settlement": ("安家费", "settlement"), "startup": ("创业补贴", "start-up"), "allowance": ("津贴", "allowance"),
+    "living": ("生活补贴", "living"),
+    "rent": ("租房补贴", "rent"),
+    "purchase": ("购房补贴", "home purchase"),
+    "settlement": ("安家费", "settlement"),
+    "startup": ("创业补贴", "start-up"),
+    "allowance": ("津贴", "allowance"),
 }
 
 

@@ -76,7 +76,7 @@ def server_env(web) -> dict:
 def start_server(web, log: Path) -> tuple[subprocess.Popen, str]:
     """`retention web` (waitress) on a free port over the session's database."""
     port = free_port()
-    handle = open(log, "ab")
+    handle = open(log, "ab")  # noqa: SIM115 (the server writes to it after we return)
     process = subprocess.Popen(
         [sys.executable, "-m", "flows.cli", "web", "--host", "127.0.0.1", "--port", str(port)],
         env=server_env(web),
@@ -105,7 +105,11 @@ def http_login(url: str, username: str, password: str = PASSWORD):
     session.get(f"{url}/accounts/login/", timeout=30)
     done = session.post(
         f"{url}/accounts/login/",
-        data={"username": username, "password": password, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+        data={
+            "username": username,
+            "password": password,
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+        },
         allow_redirects=False,
         timeout=30,
     )

@@ -57,7 +57,10 @@ def contacts(counties=COUNTIES, per_county: int = PER_COUNTY) -> pl.DataFrame:
         {
             "talent_id": ids,
             "id_number": [f"37140219900101{i:04d}" for i in range(len(ids))],
-            "name": [f"{family[i % 10]}{'建国芳华伟'[i % 5]}{'明丽强'[i // 50 % 3]}" for i in range(len(ids))],
+            "name": [
+                f"{family[i % 10]}{'建国芳华伟'[i % 5]}{'明丽强'[i // 50 % 3]}"
+                for i in range(len(ids))
+            ],
             "phone": [f"139{i:08d}" for i in range(len(ids))],
         }
     )

@@ -35,7 +35,9 @@ def test_an_officer_logs_in_reveals_a_contact_records_an_action_and_logs_out(web
             page.wait_for_url(f"{url}/")
             assert page.locator("h2#paying").inner_text().startswith("在岗需关注")  # Chinese first
             page.fill("#q", talent)  # htmx search swaps the lists in place
-            page.wait_for_function(f"document.querySelectorAll('#lists a[href^=\"/talents/\"]').length == 1")
+            page.wait_for_function(
+                "document.querySelectorAll('#lists a[href^=\"/talents/\"]').length == 1"
+            )
             page.screenshot(path=str(shots / "list.png"), full_page=True)
             page.click(f"text={talent}")
             page.wait_for_url(f"{url}/talents/{talent}/")

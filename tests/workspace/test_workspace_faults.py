@@ -51,7 +51,9 @@ def test_killing_the_server_mid_write_loses_nothing_committed(web):
         if server.poll() is None:
             server.kill()
     assert len(acknowledged) >= 40
-    stored = set(Action.objects.filter(officer__username="officer_fault").values_list("note", flat=True))
+    stored = set(
+        Action.objects.filter(officer__username="officer_fault").values_list("note", flat=True)
+    )
     assert set(acknowledged) <= stored  # every write the server acknowledged is there
     assert len(stored) - len(acknowledged) <= 4  # at most the one in flight per worker
     with connection.cursor() as cursor:

@@ -7,8 +7,9 @@ from datetime import date
 from types import SimpleNamespace
 
 import polars as pl
-from tests.workspace import lists
 from typer.testing import CliRunner
+
+from tests.workspace import lists
 
 CONTRACT = {
     "talent_id": pl.String,
@@ -18,8 +19,16 @@ CONTRACT = {
     "officer_key": pl.String,
 }
 ACTIONS = {
-    "called", "visited", "family_service", "job_matching", "extension_offered",
-    "extension_accepted", "declined", "confirmed_left", "confirmed_staying", "note",
+    "called",
+    "visited",
+    "family_service",
+    "job_matching",
+    "extension_offered",
+    "extension_accepted",
+    "declined",
+    "confirmed_left",
+    "confirmed_staying",
+    "note",
 }
 
 
@@ -70,15 +79,26 @@ def test_two_imports_of_the_same_week_at_once_leave_one_copy(web):
     assert ListRow.objects.filter(week__as_of=day).count() == 4000
 
 
-def test_the_ledger_export_is_the_contracts_interventions_table_without_personal_data(web, client_as, tmp_path):
+def test_the_ledger_export_is_the_contracts_interventions_table_without_personal_data(
+    web, client_as, tmp_path
+):
     qihe = client_as("officer_qihe")
-    qihe.post(f"/talents/{lists.talent_ids('qihe')[11]}/actions/", {"action": "extension_offered", "action_date": "2026-11-24", "note": "已电话沟通,约下周面谈"})
+    qihe.post(
+        f"/talents/{lists.talent_ids('qihe')[11]}/actions/",
+        {
+            "action": "extension_offered",
+            "action_date": "2026-11-24",
+            "note": "已电话沟通,约下周面谈",
+        },
+    )
     qihe.post(f"/talents/{lists.talent_ids('qihe')[11]}/contact/")
     for suffix in ("parquet", "csv"):
         out = tmp_path / f"interventions.{suffix}"
         done = cli(web, "ledger", "export", "--out", str(out))
         assert done.returncode == 0, done.stderr
-        frame = pl.read_parquet(out) if suffix == "parquet" else pl.read_csv(out, try_parse_dates=True)
+        frame = (
+            pl.read_parquet(out) if suffix == "parquet" else pl.read_csv(out, try_parse_dates=True)
+        )
         assert frame.schema == CONTRACT
         assert frame.height > 0 and set(frame["action"]) <= ACTIONS
         assert frame["officer_key"].str.starts_with("off-").all()
@@ -89,7 +109,10 @@ def test_the_ledger_export_is_the_contracts_interventions_table_without_personal
     assert keys.height >= 1  # one key per officer, stable across exports
     again = tmp_path / "again.parquet"
     cli(web, "ledger", "export", "--out", str(again))
-    assert pl.read_parquet(again)["officer_key"].to_list() == pl.read_parquet(tmp_path / "interventions.parquet")["officer_key"].to_list()
+    assert (
+        pl.read_parquet(again)["officer_key"].to_list()
+        == pl.read_parquet(tmp_path / "interventions.parquet")["officer_key"].to_list()
+    )
 
 
 def test_bad_input_is_one_line_and_exit_status_2(web, tmp_path):
@@ -110,7 +133,9 @@ def test_bad_input_is_one_line_and_exit_status_2(web, tmp_path):
 
 
 def test_users_add_takes_a_county_name_and_list_shows_it(web):
-    added = cli(web, "users", "add", "officer_pingyuan", "--county", "平原县", stdin="long-enough-pass-1\n")
+    added = cli(
+        web, "users", "add", "officer_pingyuan", "--county", "平原县", stdin="long-enough-pass-1\n"
+    )
     assert added.returncode == 0, added.stderr
     listed = cli(web, "users", "list").stdout
     assert "officer_pingyuan\tpingyuan" in listed and "city_admin\tadmin" in listed

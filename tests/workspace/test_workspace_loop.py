@@ -29,7 +29,9 @@ def list_from_registry(talents: pl.DataFrame, county: str) -> pl.DataFrame:
     )
 
 
-def test_actions_on_a_list_come_back_as_the_next_extracts_interventions_table(web, client_as, tmp_path):
+def test_actions_on_a_list_come_back_as_the_next_extracts_interventions_table(
+    web, client_as, tmp_path
+):
     from features.extract import TABLES
     from pipeline.extract import load_extract, simulate_registry
     from pipeline.settings import Settings
@@ -45,8 +47,15 @@ def test_actions_on_a_list_come_back_as_the_next_extracts_interventions_table(we
     import_lists(lists, talents.select("talent_id", "id_number", "name", "phone"))
     officer = client_as("officer_qihe")
     done = {}
-    for talent, kind in zip(published["talent_id"][:6], ["called", "visited", "job_matching", "extension_offered", "declined", "confirmed_staying"], strict=True):
-        response = officer.post(f"/talents/{talent}/actions/", {"action": kind, "action_date": "2026-11-05", "note": "回访"})
+    for talent, kind in zip(
+        published["talent_id"][:6],
+        ["called", "visited", "job_matching", "extension_offered", "declined", "confirmed_staying"],
+        strict=True,
+    ):
+        response = officer.post(
+            f"/talents/{talent}/actions/",
+            {"action": kind, "action_date": "2026-11-05", "note": "回访"},
+        )
         assert response.status_code == 302
         done[talent] = kind
     out = tmp_path / "ledger.parquet"
@@ -60,7 +69,9 @@ def test_actions_on_a_list_come_back_as_the_next_extracts_interventions_table(we
     ours.write_parquet(registry / "interventions.parquet")
     extract = load_extract(registry, Settings(work_dir=tmp_path / "work"))
     assert extract.tables["talents"].height > 0  # the extract with its interventions still ingests
-    if "interventions" in TABLES:  # the ingest of the interventions table (another branch) reads it back
+    if (
+        "interventions" in TABLES
+    ):  # the ingest of the interventions table (another branch) reads it back
         read_back = extract.tables["interventions"]
         assert read_back.height == ours.height
         assert set(read_back["talent_id"]) == set(done)

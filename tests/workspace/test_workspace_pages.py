@@ -72,7 +72,12 @@ def test_recording_an_action_lands_in_the_ledger_against_the_week_it_answered(cl
     from workspace.models import Action
 
     client = client_as("officer_qihe")
-    form = {"action": "visited", "action_date": "2026-11-20", "note": "上门", "follow_up_date": "2026-12-01"}
+    form = {
+        "action": "visited",
+        "action_date": "2026-11-20",
+        "note": "上门",
+        "follow_up_date": "2026-12-01",
+    }
     saved = client.post(f"/talents/{QIHE[2]}/actions/", form)
     assert saved.status_code == 302 and saved["Location"] == f"/talents/{QIHE[2]}/"
     action = Action.objects.filter(talent__talent_id=QIHE[2]).latest("id")
@@ -102,9 +107,13 @@ def test_the_weeks_progress_counts_the_top_50_with_an_action(client_as):
     client = client_as("officer_decheng")
     html = client.get("/").content.decode()
     assert "0 / 34" in html  # 40 high/medium, 6 of them stopped paying
-    client.post(f"/talents/{DECHENG[0]}/actions/", {"action": "called", "action_date": "2026-11-24"})
+    client.post(
+        f"/talents/{DECHENG[0]}/actions/", {"action": "called", "action_date": "2026-11-24"}
+    )
     client.post(f"/talents/{DECHENG[0]}/actions/", {"action": "note", "action_date": "2026-11-25"})
-    client.post(f"/talents/{DECHENG[5]}/actions/", {"action": "called", "action_date": "2026-11-24"})
+    client.post(
+        f"/talents/{DECHENG[5]}/actions/", {"action": "called", "action_date": "2026-11-24"}
+    )
     assert "1 / 34" in client.get("/").content.decode()  # one talent twice; one to verify
 
 

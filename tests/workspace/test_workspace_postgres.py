@@ -44,20 +44,57 @@ def postgres():
         shutil.chown(folder, "nobody")
     data, port = folder / "data", free_port()
     run = {"check": True, "capture_output": True, "timeout": 120}
-    subprocess.run(as_server_user([str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]), **run)
+    subprocess.run(
+        as_server_user(
+            [
+                str(binaries / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ]
+        ),
+        **run,
+    )
     options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-    subprocess.run(as_server_user([str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w", "start"]), **run)
+    subprocess.run(
+        as_server_user(
+            [
+                str(binaries / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(folder / "log"),
+                "-w",
+                "start",
+            ]
+        ),
+        **run,
+    )
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run(as_server_user([str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]), capture_output=True, timeout=60)
+        subprocess.run(
+            as_server_user([str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
+            capture_output=True,
+            timeout=60,
+        )
         shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_the_workspace_suite_passes_on_postgresql(postgres, tmp_path):
     """The same tests (pages, scoping walk, CSRF, lockout, expiry, imports, ledger) on PostgreSQL."""
     env = {**os.environ, "DATABASE_URL": postgres, "RETENTION_WORK_DIR": str(tmp_path / "work")}
-    files = [str(HERE / f"test_workspace_{name}.py") for name in ("pages", "security", "ledger", "loop", "privacy", "faults")]
+    files = [
+        str(HERE / f"test_workspace_{name}.py")
+        for name in ("pages", "security", "ledger", "loop", "privacy", "faults")
+    ]
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", *files],

@@ -32,8 +32,15 @@ def test_no_table_but_contacts_and_no_log_holds_personal_data(web, client_as):
     qihe = client_as("officer_qihe")
     talent = lists.talent_ids("qihe")[20]
     assert "13900000020" in qihe.post(f"/talents/{talent}/contact/").content.decode()
-    qihe.post(f"/talents/{talent}/actions/", {"action": "called", "action_date": "2026-11-24", "note": "已联系"})
-    leaks = {table: sorted(found)[:3] for table, text in table_texts() if (found := find_in_text(text, pii))}
+    qihe.post(
+        f"/talents/{talent}/actions/",
+        {"action": "called", "action_date": "2026-11-24", "note": "已联系"},
+    )
+    leaks = {
+        table: sorted(found)[:3]
+        for table, text in table_texts()
+        if (found := find_in_text(text, pii))
+    }
     assert leaks == {}
     assert Contact.objects.count() >= 120  # the scan had something to find: it is all in one table
     stored = pl.DataFrame(list(Contact.objects.values("name", "phone")))

@@ -33,7 +33,9 @@ def test_every_route_as_officer_a_against_county_b_is_404_or_shows_nothing_of_b(
     from workspace.models import Action
 
     b_client = client_as("officer_decheng")
-    b_client.post(f"/talents/{DECHENG[0]}/actions/", {"action": "called", "action_date": "2026-11-24"})
+    b_client.post(
+        f"/talents/{DECHENG[0]}/actions/", {"action": "called", "action_date": "2026-11-24"}
+    )
     assert Action.objects.filter(county="decheng").exists()
     a = client_as("officer_qihe")
     walked = set()
@@ -46,7 +48,11 @@ def test_every_route_as_officer_a_against_county_b_is_404_or_shows_nothing_of_b(
                 assert response.status_code in (404, 405), (path, response.status_code)
                 if response.status_code == 405:  # wrong method: the right one must 404
                     continue
-            right = a.get(path) if name == "talent" else a.post(path, {"action": "called", "action_date": "2026-11-24"})
+            right = (
+                a.get(path)
+                if name == "talent"
+                else a.post(path, {"action": "called", "action_date": "2026-11-24"})
+            )
             assert right.status_code == 404, (name, path)
         elif name in COUNTY_PAGES:
             response = a.get(COUNTY_PAGES[name], {"county": "decheng"})
@@ -80,12 +86,20 @@ def test_a_post_without_its_csrf_token_is_refused(client_as):
 
     client = client_as("officer_qihe", enforce_csrf_checks=True)
     actions, audits = Action.objects.count(), AuditEvent.objects.count()
-    assert client.post(f"/talents/{QIHE[4]}/actions/", {"action": "called", "action_date": "2026-11-24"}).status_code == 403
+    assert (
+        client.post(
+            f"/talents/{QIHE[4]}/actions/", {"action": "called", "action_date": "2026-11-24"}
+        ).status_code
+        == 403
+    )
     assert client.post(f"/talents/{QIHE[4]}/contact/").status_code == 403
     assert (Action.objects.count(), AuditEvent.objects.count()) == (actions, audits)
     page = client.get(f"/talents/{QIHE[4]}/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
-    ok = client.post(f"/talents/{QIHE[4]}/actions/", {"action": "called", "action_date": "2026-11-24", "csrfmiddlewaretoken": str(token)})
+    ok = client.post(
+        f"/talents/{QIHE[4]}/actions/",
+        {"action": "called", "action_date": "2026-11-24", "csrfmiddlewaretoken": str(token)},
+    )
     assert ok.status_code == 302
 
 
@@ -97,14 +111,21 @@ def test_five_failed_logins_lock_the_account(web):
     add_user("officer_locked", "qihe", PASSWORD)
     client = Client()
     for _ in range(5):
-        failed = client.post("/accounts/login/", {"username": "officer_locked", "password": "wrong-password"})
+        failed = client.post(
+            "/accounts/login/", {"username": "officer_locked", "password": "wrong-password"}
+        )
         assert failed.status_code in (200, 429)
     locked = client.post("/accounts/login/", {"username": "officer_locked", "password": PASSWORD})
     assert locked.status_code == 429
     assert "_auth_user_id" not in client.session
     fresh = Client()  # another officer is not locked out by it
     add_user("officer_free", "qihe", PASSWORD)
-    assert fresh.post("/accounts/login/", {"username": "officer_free", "password": PASSWORD}).status_code == 302
+    assert (
+        fresh.post(
+            "/accounts/login/", {"username": "officer_free", "password": PASSWORD}
+        ).status_code
+        == 302
+    )
 
 
 def test_a_session_expires_after_30_idle_minutes(web):
@@ -113,7 +134,12 @@ def test_a_session_expires_after_30_idle_minutes(web):
 
     assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
     client = Client()
-    assert client.post("/accounts/login/", {"username": "officer_qihe", "password": PASSWORD}).status_code == 302
+    assert (
+        client.post(
+            "/accounts/login/", {"username": "officer_qihe", "password": PASSWORD}
+        ).status_code
+        == 302
+    )
     assert client.get("/").status_code == 200
     session = client.session
     from django.contrib.sessions.models import Session

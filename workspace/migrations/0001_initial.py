@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,127 +14,302 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Talent',
+            name="Talent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('talent_id', models.CharField(max_length=64, unique=True)),
-                ('county', models.CharField(choices=[('decheng', '德城区'), ('lingcheng', '陵城区'), ('yucheng', '禹城市'), ('leling', '乐陵市'), ('ningjin', '宁津县'), ('qingyun', '庆云县'), ('linyi', '临邑县'), ('qihe', '齐河县'), ('pingyuan', '平原县'), ('xiajin', '夏津县'), ('wucheng', '武城县'), ('tianqu', '天衢新区')], db_index=True, max_length=16)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("talent_id", models.CharField(max_length=64, unique=True)),
+                (
+                    "county",
+                    models.CharField(
+                        choices=[
+                            ("decheng", "德城区"),
+                            ("lingcheng", "陵城区"),
+                            ("yucheng", "禹城市"),
+                            ("leling", "乐陵市"),
+                            ("ningjin", "宁津县"),
+                            ("qingyun", "庆云县"),
+                            ("linyi", "临邑县"),
+                            ("qihe", "齐河县"),
+                            ("pingyuan", "平原县"),
+                            ("xiajin", "夏津县"),
+                            ("wucheng", "武城县"),
+                            ("tianqu", "天衢新区"),
+                        ],
+                        db_index=True,
+                        max_length=16,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Week',
+            name="Week",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('as_of', models.DateField(unique=True)),
-                ('model_version', models.CharField(blank=True, max_length=32)),
-                ('imported_at', models.DateTimeField(auto_now_add=True)),
-                ('rows', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("as_of", models.DateField(unique=True)),
+                ("model_version", models.CharField(blank=True, max_length=32)),
+                ("imported_at", models.DateTimeField(auto_now_add=True)),
+                ("rows", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('event', models.CharField(max_length=32)),
-                ('talent_id', models.CharField(blank=True, max_length=64)),
-                ('county', models.CharField(blank=True, max_length=16)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("event", models.CharField(max_length=32)),
+                ("talent_id", models.CharField(blank=True, max_length=64)),
+                ("county", models.CharField(blank=True, max_length=16)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Officer',
+            name="Officer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county', models.CharField(blank=True, choices=[('decheng', '德城区'), ('lingcheng', '陵城区'), ('yucheng', '禹城市'), ('leling', '乐陵市'), ('ningjin', '宁津县'), ('qingyun', '庆云县'), ('linyi', '临邑县'), ('qihe', '齐河县'), ('pingyuan', '平原县'), ('xiajin', '夏津县'), ('wucheng', '武城县'), ('tianqu', '天衢新区')], max_length=16)),
-                ('is_city_admin', models.BooleanField(default=False)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "county",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("decheng", "德城区"),
+                            ("lingcheng", "陵城区"),
+                            ("yucheng", "禹城市"),
+                            ("leling", "乐陵市"),
+                            ("ningjin", "宁津县"),
+                            ("qingyun", "庆云县"),
+                            ("linyi", "临邑县"),
+                            ("qihe", "齐河县"),
+                            ("pingyuan", "平原县"),
+                            ("xiajin", "夏津县"),
+                            ("wucheng", "武城县"),
+                            ("tianqu", "天衢新区"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("is_city_admin", models.BooleanField(default=False)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Subsidy',
+            name="Subsidy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grant_id', models.CharField(max_length=64, unique=True)),
-                ('subsidy_type', models.CharField(max_length=16)),
-                ('monthly_amount', models.FloatField(null=True)),
-                ('lump_sum', models.FloatField(null=True)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField()),
-                ('talent', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subsidies', to='workspace.talent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("grant_id", models.CharField(max_length=64, unique=True)),
+                ("subsidy_type", models.CharField(max_length=16)),
+                ("monthly_amount", models.FloatField(null=True)),
+                ("lump_sum", models.FloatField(null=True)),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField()),
+                (
+                    "talent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subsidies",
+                        to="workspace.talent",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=100)),
-                ('phone', models.CharField(blank=True, max_length=32)),
-                ('id_number', models.CharField(blank=True, max_length=32)),
-                ('talent', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='contact', to='workspace.talent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=100)),
+                ("phone", models.CharField(blank=True, max_length=32)),
+                ("id_number", models.CharField(blank=True, max_length=32)),
+                (
+                    "talent",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contact",
+                        to="workspace.talent",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county', models.CharField(db_index=True, max_length=16)),
-                ('action', models.CharField(choices=[('called', '电话联系'), ('visited', '上门走访'), ('family_service', '配偶安置/子女入学服务'), ('job_matching', '岗位对接'), ('extension_offered', '提出延长补贴'), ('extension_accepted', '接受延长补贴'), ('declined', '拒绝'), ('confirmed_left', '核实已离开'), ('confirmed_staying', '核实留下'), ('note', '备注')], max_length=24)),
-                ('action_date', models.DateField()),
-                ('note', models.TextField(blank=True, max_length=2000)),
-                ('follow_up_date', models.DateField(blank=True, null=True)),
-                ('list_as_of', models.DateField(null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('officer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('talent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='workspace.talent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county", models.CharField(db_index=True, max_length=16)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("called", "电话联系"),
+                            ("visited", "上门走访"),
+                            ("family_service", "配偶安置/子女入学服务"),
+                            ("job_matching", "岗位对接"),
+                            ("extension_offered", "提出延长补贴"),
+                            ("extension_accepted", "接受延长补贴"),
+                            ("declined", "拒绝"),
+                            ("confirmed_left", "核实已离开"),
+                            ("confirmed_staying", "核实留下"),
+                            ("note", "备注"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("action_date", models.DateField()),
+                ("note", models.TextField(blank=True, max_length=2000)),
+                ("follow_up_date", models.DateField(blank=True, null=True)),
+                ("list_as_of", models.DateField(null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "talent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="actions",
+                        to="workspace.talent",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-action_date', '-id'],
+                "ordering": ["-action_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PlanRow',
+            name="PlanRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('offer_kind', models.CharField(max_length=32)),
-                ('monthly_yuan', models.FloatField()),
-                ('cost_yuan', models.FloatField()),
-                ('p_leave_12m', models.FloatField()),
-                ('p_leave_12m_with_offer', models.FloatField()),
-                ('months_gained', models.FloatField()),
-                ('selected', models.BooleanField()),
-                ('rank', models.IntegerField(null=True)),
-                ('talent', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='plan_rows', to='workspace.talent')),
-                ('week', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='plan_rows', to='workspace.week')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("offer_kind", models.CharField(max_length=32)),
+                ("monthly_yuan", models.FloatField()),
+                ("cost_yuan", models.FloatField()),
+                ("p_leave_12m", models.FloatField()),
+                ("p_leave_12m_with_offer", models.FloatField()),
+                ("months_gained", models.FloatField()),
+                ("selected", models.BooleanField()),
+                ("rank", models.IntegerField(null=True)),
+                (
+                    "talent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plan_rows",
+                        to="workspace.talent",
+                    ),
+                ),
+                (
+                    "week",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plan_rows",
+                        to="workspace.week",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('week', 'talent'), name='one_plan_row_per_week')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("week", "talent"), name="one_plan_row_per_week")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ListRow',
+            name="ListRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county', models.CharField(db_index=True, max_length=16)),
-                ('employer_name', models.CharField(blank=True, max_length=200)),
-                ('p_leave_3m', models.FloatField()),
-                ('p_leave_6m', models.FloatField()),
-                ('p_leave_12m', models.FloatField()),
-                ('risk_tier', models.CharField(max_length=8)),
-                ('subsidy_end_date', models.DateField(null=True)),
-                ('months_to_subsidy_end', models.IntegerField(null=True)),
-                ('months_unpaid', models.IntegerField(default=0)),
-                ('reason_1', models.TextField(blank=True)),
-                ('reason_2', models.TextField(blank=True)),
-                ('reason_3', models.TextField(blank=True)),
-                ('suggested_action', models.TextField(blank=True)),
-                ('county_rank', models.PositiveIntegerField(null=True)),
-                ('talent', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='list_rows', to='workspace.talent')),
-                ('week', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='list_rows', to='workspace.week')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county", models.CharField(db_index=True, max_length=16)),
+                ("employer_name", models.CharField(blank=True, max_length=200)),
+                ("p_leave_3m", models.FloatField()),
+                ("p_leave_6m", models.FloatField()),
+                ("p_leave_12m", models.FloatField()),
+                ("risk_tier", models.CharField(max_length=8)),
+                ("subsidy_end_date", models.DateField(null=True)),
+                ("months_to_subsidy_end", models.IntegerField(null=True)),
+                ("months_unpaid", models.IntegerField(default=0)),
+                ("reason_1", models.TextField(blank=True)),
+                ("reason_2", models.TextField(blank=True)),
+                ("reason_3", models.TextField(blank=True)),
+                ("suggested_action", models.TextField(blank=True)),
+                ("county_rank", models.PositiveIntegerField(null=True)),
+                (
+                    "talent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="list_rows",
+                        to="workspace.talent",
+                    ),
+                ),
+                (
+                    "week",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="list_rows",
+                        to="workspace.week",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['week', 'county', 'county_rank'], name='workspace_l_week_id_644c1c_idx')],
-                'constraints': [models.UniqueConstraint(fields=('week', 'talent'), name='one_row_per_week')],
+                "indexes": [
+                    models.Index(
+                        fields=["week", "county", "county_rank"],
+                        name="workspace_l_week_id_644c1c_idx",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("week", "talent"), name="one_row_per_week")
+                ],
             },
         ),
     ]
