@@ -42,5 +42,13 @@ def setup_django(migrate: bool = True) -> None:
     if migrate:
         from django.core.management import call_command
 
-        with migration_lock():
-            call_command("migrate", interactive=False, verbosity=0)
+        from django.db import OperationalError
+
+        from pipeline.errors import UsageError
+
+        try:
+            with migration_lock():
+                call_command("migrate", interactive=False, verbosity=0)
+        except OperationalError as err:  # the server named by DATABASE_URL is not there
+            cause = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            raise UsageError(f"workspace database: cannot open it ({cause})") from None

@@ -29,7 +29,9 @@ def database_from_url(url: str | None, work_dir: Path) -> dict:
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": 60,
         }
-    raise ValueError(f"DATABASE_URL: scheme '{parsed.scheme}' is not sqlite or postgresql")
+    from pipeline.errors import UsageError
+
+    raise UsageError(f"DATABASE_URL: scheme '{parsed.scheme}' is not sqlite or postgresql")
 
 
 # FULL: a commit survives a power cut too; the tests may ask for NORMAL (safe against crashes).
