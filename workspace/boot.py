@@ -41,7 +41,6 @@ def setup_django(migrate: bool = True) -> None:
         django.setup()
     if migrate:
         from django.core.management import call_command
-
         from django.db import OperationalError
 
         from pipeline.errors import UsageError
