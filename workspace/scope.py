@@ -11,11 +11,11 @@ from workspace.models import Action, Contact, ListRow, Officer, PlanRow, Subsidy
 # Where each scoped model keeps the county it belongs to.
 COUNTY_FIELD: dict[type[Model], str] = {
     Talent: "county",
-    ListRow: "talent__county",
+    ListRow: "county",  # denormalised at import from the same row as the talent's county
     Contact: "talent__county",
     Subsidy: "talent__county",
     PlanRow: "talent__county",
-    Action: "talent__county",
+    Action: "county",  # set from the talent when recorded
 }
 
 

@@ -28,13 +28,19 @@ def free_port() -> int:
 def web(tmp_path_factory) -> dict:
     """Django set up over a fresh database with the lists, contacts, grants and three users."""
     root = tmp_path_factory.mktemp("workspace")
-    os.environ["RETENTION_WORK_DIR"] = str(root / "work")
-    os.environ["DJANGO_SECRET_KEY"] = SECRET
-    os.environ["RETENTION_WEB_FAST_HASH"] = "1"
-    os.environ["RETENTION_WEB_SQLITE_SYNC"] = "NORMAL"
-    from workspace.boot import setup_django
+    # Django reads these once, when it is set up; other tests in this process must not see them.
+    wanted = {
+        "RETENTION_WORK_DIR": str(root / "work"),
+        "DJANGO_SECRET_KEY": SECRET,
+        "RETENTION_WEB_FAST_HASH": "1",
+        "RETENTION_WEB_SQLITE_SYNC": "NORMAL",
+    }
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in wanted.items():
+            patch.setenv(key, value)
+        from workspace.boot import setup_django
 
-    setup_django()
+        setup_django()
     from workspace.accounts import add_user
     from workspace.importer import import_lists
 
@@ -69,6 +75,7 @@ def client_as(web, user):
 
 def server_env(web) -> dict:
     env = {**os.environ, "RETENTION_WORK_DIR": str(web["work"]), "DJANGO_SECRET_KEY": SECRET}
+    env |= {"RETENTION_WEB_FAST_HASH": "1", "RETENTION_WEB_SQLITE_SYNC": "NORMAL"}
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
