@@ -6,7 +6,7 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 PREFECT_PORT ?= 4200
 
-.PHONY: setup demo test test-fast bench serve lint mlflow-ui notebook clean
+.PHONY: setup demo test test-fast bench serve lint mlflow-ui notebook clean web bench-web
 
 .venv/.synced: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
@@ -26,9 +26,19 @@ test-fast: setup
 
 bench: setup
 	$(UV) run python -m benchmarks.run
+	$(UV) run python -m benchmarks.workspace_load
+
+bench-web: setup
+	$(UV) run python -m benchmarks.workspace_load
 
 serve: setup
 	$(UV) run python -m flows.deploy --port $(PREFECT_PORT) $(if $(DATA),--data $(DATA)) $(if $(OUT),--out $(OUT))
+
+# The officers' workspace over the demo's lists (runs the demo first if there is none).
+web: setup
+	@ls demo/risk_lists/*/risk_list.parquet >/dev/null 2>&1 || $(UV) run retention demo
+	$(UV) run python -m workspace.demo --lists demo/risk_lists --data demo/registry
+	$(UV) run retention web --host 127.0.0.1 --port 8000
 
 mlflow-ui: setup
 	$(UV) run mlflow ui --backend-store-uri sqlite:///mlruns/mlflow.db --host 127.0.0.1 --port 5000

@@ -290,7 +290,9 @@ def plan(
     out: Annotated[Path, typer.Option(help="Folder for the plans (one sub-folder per as-of).")],
     as_of: DateOpt = None,
     months: Annotated[int, typer.Option(help="Months each offer pays.")] = 12,
-    new_monthly: Annotated[str, typer.Option(help="Yuan a month for a talent with no periodic subsidy.")] = "500",
+    new_monthly: Annotated[
+        str, typer.Option(help="Yuan a month for a talent with no periodic subsidy.")
+    ] = "500",
     county: Annotated[str | None, typer.Option(help="One county only: its code or name.")] = None,
     budget_per_county: Annotated[
         Path | None, typer.Option(help="CSV county,budget_yuan: each county's own budget.")
@@ -315,6 +317,92 @@ def plan(
     from pipeline.plan import plan_offers  # heavy: models, MLflow
 
     typer.echo(plan_offers(request, run).text)
+
+
+# --- The officers' workspace (issue 17): users, web, ledger. Django is imported only here. ---
+users_app = typer.Typer(no_args_is_help=True, help="Officer accounts of the workspace.")
+web_app = typer.Typer(help="The officers' workspace: serve it, or import published lists.")
+ledger_app = typer.Typer(no_args_is_help=True, help="The officers' action ledger.")
+app.add_typer(users_app, name="users")
+app.add_typer(web_app, name="web")
+app.add_typer(ledger_app, name="ledger")
+
+
+def _django():
+    from workspace.boot import setup_django
+
+    setup_django()
+
+
+@users_app.command("add")
+@guarded
+def users_add(
+    username: Annotated[str, typer.Argument(help="The login name.")],
+    county: Annotated[str | None, typer.Option(help="The officer's county: code or name.")] = None,
+    admin: Annotated[bool, typer.Option("--admin", help="Sees every county.")] = False,
+) -> None:
+    """Add an officer (or an admin); the password is read from standard input."""
+    code = checks.check_county(county)
+    password = sys.stdin.readline().rstrip("\r\n")
+    _django()
+    from workspace.accounts import add_user
+
+    typer.echo(add_user(username, code, password, admin))
+
+
+@users_app.command("list")
+@guarded
+def users_list() -> None:
+    """List the workspace's accounts."""
+    _django()
+    from workspace.accounts import list_users
+
+    typer.echo(list_users())
+
+
+@web_app.callback(invoke_without_command=True)
+@guarded
+def web(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the workspace with waitress (database from DATABASE_URL, else SQLite in work/)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    checks.check_positive(port, "--port")
+    from workspace.serve import serve
+
+    serve(host, port)
+
+
+@web_app.command("import")
+@guarded
+def web_import(
+    lists: Annotated[Path, typer.Option(help="The folder of published lists (score --out).")],
+    data: Annotated[
+        Path | None, typer.Option(help="The extract scored: contacts and subsidy timeline.")
+    ] = None,
+    work: WorkOpt = None,
+) -> None:
+    """Import every published week not yet in the workspace (re-importing is a no-op)."""
+    if data is not None:
+        checks.check_data(data)
+    from pipeline.workspace import import_published
+
+    typer.echo(import_published(lists, data, settings(work) if data is not None else None))
+
+
+@ledger_app.command("export")
+@guarded
+def ledger_export(
+    out: Annotated[Path, typer.Option(help="The interventions file: .parquet or .csv.")],
+) -> None:
+    """Write the contract's interventions table (no names, no phones)."""
+    checks.check_out_file(out)
+    from pipeline.workspace import export_interventions
+
+    typer.echo(export_interventions(out))
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from pipeline.extract import load_for
 from pipeline.outputs import claim_run_folder, exclusive_output, previous_list
 from pipeline.requests import ScoreRequest
 from pipeline.settings import Settings
+from pipeline.workspace import update_workspace
 from reports.console import console_summary
 from reports.labels import label_code
 from reports.risk_list import build_risk_list
@@ -159,4 +160,5 @@ def score_week(request: ScoreRequest, settings: Settings, step: Step = plain) ->
         )
         previous = previous_list(out_dir, as_of)
         folder = step(publish)(risk_list, request, extract, previous, version, settings.run)
+        step(update_workspace)(out_dir, request.data, extract, settings)  # officers' workspace
     return ScoreResult(folder, risk_list, request.lang, request.county)
