@@ -57,9 +57,12 @@ def preload(step: str) -> None:
 def settings_for(args: argparse.Namespace):
     """The pipeline's Settings pointed at this size's scratch folders and MLflow store."""
     from pipeline.settings import Settings
-    from runconfig import RunConfig, TrainParams
+    from runconfig import GateFloors, RunConfig, TrainParams
 
-    run = RunConfig(train=TrainParams(seed=args.seed))
+    # The bench times scoring with each size's own model, so the gate's absolute floors may not
+    # hold back its first champion (a 1,000-talent model misses them); the quality table
+    # judges every size against the same bars and says "NOT held" where it misses.
+    run = RunConfig(train=TrainParams(seed=args.seed), gate=GateFloors(enforce=False))
     return Settings(work_dir=args.root / "work", tracking_uri=args.tracking_uri, run=run)
 
 
