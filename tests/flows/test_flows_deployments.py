@@ -84,6 +84,7 @@ def test_deployments_have_their_schedules_and_a_triggered_run_writes_a_risk_list
     run = client.post(
         f"/deployments/{weekly['id']}/create_flow_run", json={"parameters": {"as_of": "2026-11-23"}}
     ).json()
+    assert "id" in run, run  # the server said why it created no run
 
     def finished():
         state = client.get(f"/flow_runs/{run['id']}").json()["state"]["type"]

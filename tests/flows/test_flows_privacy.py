@@ -19,6 +19,9 @@ import pytest
 
 AS_OF = "2026-11-23"
 TALENTS, SEED = 800, 5
+# One worker runs the module, so its module fixture (ingest, train, score through the CLI) is
+# built once, not once per xdist worker.
+pytestmark = pytest.mark.xdist_group("privacy")
 
 
 @dataclass(frozen=True)
