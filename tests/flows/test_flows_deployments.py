@@ -90,7 +90,8 @@ def test_deployments_have_their_schedules_and_a_triggered_run_writes_a_risk_list
         state = client.get(f"/flow_runs/{run['id']}").json()["state"]["type"]
         return state if state in {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"} else None
 
-    assert wait_for(finished, 420, "the triggered run to finish") == "COMPLETED"
+    ended = wait_for(finished, 420, "the triggered run to finish")
+    assert ended == "COMPLETED", client.get(f"/flow_runs/{run['id']}").json()["state"]["message"]
     assert (out / "2026-11-23" / "risk_list.parquet").stat().st_size > 0
 
     # A stale extract: the deployment's run fails with the one line in its state and
