@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+import shutil
+import sqlite3
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
@@ -22,35 +27,65 @@ def prefect_backend():
         yield
 
 
-@pytest.fixture(scope="session")
-def pipeline(tmp_path_factory, prefect_backend) -> dict[str, Path | str]:
-    """Simulate 1,200 talents, train through the flow into a temporary MLflow store."""
+def build_pipeline(root: Path) -> dict:
+    """Simulate 1,200 talents, train through the flow into root/mlruns; returns the outcome."""
     from flows.train import train_model
     from pipeline.extract import simulate_registry
     from runconfig import GateFloors, RunConfig, TrainParams
 
-    root = tmp_path_factory.mktemp("pipeline")
-    registry = root / "registry"
-    simulate_registry(registry, 1_200, 7, AS_OF)
-    uri = f"sqlite:///{root / 'mlruns' / 'mlflow.db'}"
+    simulate_registry(root / "registry", 1_200, 7, AS_OF)
     (root / "mlruns").mkdir()
-    previous = {k: os.environ.get(k) for k in ("MLFLOW_TRACKING_URI", "RETENTION_WORK_DIR")}
-    os.environ["MLFLOW_TRACKING_URI"] = uri
+    keys = ("MLFLOW_TRACKING_URI", "RETENTION_WORK_DIR")
+    previous = {k: os.environ.get(k) for k in keys}
+    os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{root / 'mlruns' / 'mlflow.db'}"
     os.environ["RETENTION_WORK_DIR"] = str(root / "work")
     try:
         # 1,200 talents need not clear the gate's floors; these tests need a champion to score.
         config = RunConfig(train=TrainParams(seed=0), gate=GateFloors(enforce=False))
-        trained = train_model(data=str(registry), as_of=AS_OF, config=config)
+        return train_model(data=str(root / "registry"), as_of=AS_OF, config=config)
     finally:
         for key, value in previous.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def pipeline(tmp_path_factory, worker_id, prefect_backend) -> dict[str, Path | str]:
+    """The trained pipeline, built once per test run and shared by the xdist workers.
+
+    The first worker to take the lock simulates and trains; the others wait, then reuse it.
+    The registry and the model's artifacts are read-only; each worker gets its own copy of the
+    MLflow database and of the working folder, so that what one worker's tests write (plan
+    runs, monitor runs, a retrained version, the ingest cache) never reaches the other's.
+    """
+    base = tmp_path_factory.getbasetemp()
+    shared_parent = base.parent if worker_id != "master" else base
+    shared = shared_parent / "pipeline-shared"
+    with open(shared_parent / "pipeline-shared.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = shared / "trained.json"
+        if not done.is_file():
+            if shared.exists():
+                shutil.rmtree(shared)
+            shared.mkdir()
+            trained = build_pipeline(shared)
+            (shared / "trained.tmp").write_text(json.dumps(trained), encoding="utf-8")
+            (shared / "trained.tmp").replace(done)
+        trained = json.loads(done.read_text(encoding="utf-8"))
+    root = tmp_path_factory.mktemp("pipeline")
+    (root / "mlruns").mkdir()
+    # The backup API copies a consistent database even while another process reads it.
+    source = sqlite3.connect(shared / "mlruns" / "mlflow.db")
+    copy = sqlite3.connect(root / "mlruns" / "mlflow.db")
+    with closing(source), closing(copy):
+        source.backup(copy)
+    shutil.copytree(shared / "work", root / "work")
     return {
         "root": root,
-        "registry": registry,
-        "uri": uri,
+        "registry": shared / "registry",
+        "uri": f"sqlite:///{root / 'mlruns' / 'mlflow.db'}",
         "work": root / "work",
         "trained": trained,
     }

@@ -35,7 +35,7 @@ def wait_for(predicate, seconds: float, what: str):
 @pytest.fixture
 def served(pipeline, tmp_path):
     """A real `prefect server` on 127.0.0.1 and `python -m flows.deploy` serving against it."""
-    server, api = start_server(free_port(), wait_seconds=180)
+    server, api = start_server(free_port(), wait_seconds=600)
     env = {
         **os.environ,
         "PREFECT_API_URL": api,
@@ -58,7 +58,7 @@ def served(pipeline, tmp_path):
         stderr=subprocess.DEVNULL,
     )
     try:
-        yield httpx.Client(base_url=api, timeout=30), out
+        yield httpx.Client(base_url=api, timeout=120), out
     finally:
         runner.terminate()
         runner.wait(timeout=60)
@@ -73,7 +73,7 @@ def test_deployments_have_their_schedules_and_a_triggered_run_writes_a_risk_list
         found = client.post("/deployments/filter", json={}).json()
         return {d["name"]: d for d in found} if len(found) == 2 else None
 
-    by_name = wait_for(deployments, 120, "both deployments to be served")
+    by_name = wait_for(deployments, 600, "both deployments to be served")
     weekly, monthly = by_name["weekly-risk-list"], by_name["monthly-retrain"]
     (weekly_schedule,) = [s["schedule"] for s in weekly["schedules"]]
     (monthly_schedule,) = [s["schedule"] for s in monthly["schedules"]]
@@ -90,7 +90,7 @@ def test_deployments_have_their_schedules_and_a_triggered_run_writes_a_risk_list
         state = client.get(f"/flow_runs/{run['id']}").json()["state"]["type"]
         return state if state in {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"} else None
 
-    ended = wait_for(finished, 420, "the triggered run to finish")
+    ended = wait_for(finished, 900, "the triggered run to finish")
     assert ended == "COMPLETED", client.get(f"/flow_runs/{run['id']}").json()["state"]["message"]
     assert (out / "2026-11-23" / "risk_list.parquet").stat().st_size > 0
 
@@ -104,7 +104,7 @@ def test_deployments_have_their_schedules_and_a_triggered_run_writes_a_risk_list
         state = client.get(f"/flow_runs/{stale['id']}").json()["state"]
         return state if state["type"] in {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"} else None
 
-    state = wait_for(stale_finished, 420, "the stale run to finish")
+    state = wait_for(stale_finished, 900, "the stale run to finish")
     assert state["type"] == "FAILED"
     assert (
         "--as-of 2030-01-06 needs contribution months that no talent in this extract has: "

@@ -110,7 +110,7 @@ def written(tmp_path_factory) -> dict:
         (root / name).mkdir()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PREFECT_HOME", str(root / "prefect"))
-        server, api = start_server(free_port(), wait_seconds=180)
+        server, api = start_server(free_port(), wait_seconds=600)
     env = {
         **os.environ,
         "HOME": str(root / "home"),

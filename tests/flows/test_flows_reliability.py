@@ -173,7 +173,7 @@ def prefect_api(tmp_path_factory):
     home = tmp_path_factory.mktemp("prefect_home")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PREFECT_HOME", str(home))
-        server, api = start_server(free_port(), wait_seconds=180)
+        server, api = start_server(free_port(), wait_seconds=600)
     try:
         yield {"api": api, "home": home}
     finally:
@@ -207,7 +207,7 @@ def cli(pipeline, prefect_api, tmp_path):
             text=True,
         )
 
-    def run(*args: str, timeout: float = 240, **overrides: str) -> subprocess.CompletedProcess:
+    def run(*args: str, timeout: float = 900, **overrides: str) -> subprocess.CompletedProcess:
         proc = start(*args, **overrides)
         out, err = proc.communicate(timeout=timeout)
         return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
@@ -319,7 +319,7 @@ def test_two_runs_at_once_one_publishes_and_the_other_stops_cleanly(cli, tmp_pat
     procs = [start("--out", str(out)) for _ in range(2)]
     results = []
     for proc in procs:
-        stdout, stderr = proc.communicate(timeout=300)
+        stdout, stderr = proc.communicate(timeout=900)
         results.append(subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr))
     codes = sorted(r.returncode for r in results)
     assert codes == [0, 2], [r.stderr[-1000:] for r in results]

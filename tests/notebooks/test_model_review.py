@@ -33,7 +33,7 @@ def test_model_review_notebook_runs_from_its_folder_on_the_projects_default_stor
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     NotebookClient(
         notebook,
-        timeout=300,
+        timeout=900,
         kernel_name="python3",
         resources={"metadata": {"path": str(project / "notebooks")}},
     ).execute()

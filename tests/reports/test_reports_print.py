@@ -42,7 +42,7 @@ def test_a_county_sheet_of_50_talents_prints_on_at_most_4_pages(tmp_path):
             str(path),
         ],
         capture_output=True,
-        timeout=240,
+        timeout=900,
         check=True,
     )
     pages = _pages(tmp_path / "risk_list.pdf")

@@ -91,7 +91,7 @@ def start_server(web, log: Path) -> tuple[subprocess.Popen, str]:
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
@@ -101,7 +101,7 @@ def start_server(web, log: Path) -> tuple[subprocess.Popen, str]:
                 raise RuntimeError(log.read_text()[-2000:]) from None
             time.sleep(0.2)
     process.kill()
-    raise RuntimeError("retention web did not start in 60 s")
+    raise RuntimeError("retention web did not start in 600 s")
 
 
 def http_login(url: str, username: str, password: str = PASSWORD):
@@ -109,7 +109,7 @@ def http_login(url: str, username: str, password: str = PASSWORD):
     import requests
 
     session = requests.Session()
-    session.get(f"{url}/accounts/login/", timeout=30)
+    session.get(f"{url}/accounts/login/", timeout=300)
     done = session.post(
         f"{url}/accounts/login/",
         data={
@@ -118,7 +118,7 @@ def http_login(url: str, username: str, password: str = PASSWORD):
             "csrfmiddlewaretoken": session.cookies["csrftoken"],
         },
         allow_redirects=False,
-        timeout=30,
+        timeout=300,
     )
     assert done.status_code == 302, done.status_code
     return session
@@ -131,5 +131,5 @@ def post_action(session, url: str, talent_id: str, note: str, kind: str = "calle
         data={"action": kind, "action_date": "2026-11-24", "note": note},
         headers={"X-CSRFToken": session.cookies["csrftoken"]},
         allow_redirects=False,
-        timeout=30,
+        timeout=300,
     )

@@ -63,7 +63,7 @@ def test_an_officer_logs_in_reveals_a_contact_records_an_action_and_logs_out(web
             browser.close()
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        server.wait(timeout=300)
     from workspace.models import AuditEvent
 
     assert AuditEvent.objects.filter(event="contact_revealed", talent_id=talent).count() == 1

@@ -60,7 +60,7 @@ def test_the_workspace_imports_neither_prefect_nor_mlflow(web):
         env=server_env(web),
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=900,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"

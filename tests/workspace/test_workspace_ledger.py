@@ -75,7 +75,7 @@ def test_two_imports_of_the_same_week_at_once_leave_one_copy(web):
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=120)
+        t.join(timeout=600)
     assert sorted(results) == [False, True]
     assert Week.objects.filter(as_of=day).count() == 1
     assert ListRow.objects.filter(week__as_of=day).count() == 4000

@@ -43,7 +43,7 @@ def postgres():
     if os.geteuid() == 0:
         shutil.chown(folder, "nobody")
     data, port = folder / "data", free_port()
-    run = {"check": True, "capture_output": True, "timeout": 120}
+    run = {"check": True, "capture_output": True, "timeout": 600}
     subprocess.run(
         as_server_user(
             [
@@ -83,7 +83,7 @@ def postgres():
         subprocess.run(
             as_server_user([str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
             capture_output=True,
-            timeout=60,
+            timeout=600,
         )
         shutil.rmtree(folder, ignore_errors=True)
 
