@@ -19,10 +19,6 @@ import pytest
 
 AS_OF = "2026-11-23"
 TALENTS, SEED = 800, 5
-# One worker runs the module, so its module fixture (ingest, train, score through the CLI) is
-# built once, not once per xdist worker.
-pytestmark = pytest.mark.xdist_group("privacy")
-
 
 @dataclass(frozen=True)
 class Pii:
@@ -93,9 +89,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def written(tmp_path_factory) -> dict:
-    """Ingest, features, train and score (with and without contacts) as the CLI does, logs kept."""
+    """Ingest, features, train and score (with and without contacts) as the CLI does, logs kept.
+
+    Session-scoped: an xdist worker may tear a module fixture down between two of the module's
+    tests and build it again (seen: twice, 520 s each, in one run).
+    """
     from flows.deploy import start_server
     from pipeline.extract import simulate_registry
 

@@ -13,7 +13,7 @@ from models.train import train_attrition_model
 AS_OF = date(2026, 11, 23)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once per worker, never rebuilt (see the privacy test)
 def result(tmp_path_factory):
     synthetic = pytest.importorskip("synthetic")
     catalog = pytest.importorskip("features.catalog")
