@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import mlflow
+import mlflow.artifacts
 import polars as pl
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
@@ -160,19 +161,53 @@ def log_training_run(
         return run.info.run_id
 
 
+def requirement_mismatches(requirements: list[str]) -> list[str]:
+    """The model's pinned `name==version` lines this environment does not match."""
+    found = []
+    for line in requirements:
+        name, sep, wanted = line.strip().partition("==")
+        if not sep or not name or name.startswith(("-", "#")):
+            continue
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            installed = "not installed"
+        if installed != wanted:
+            found.append(f"{name} (current: {installed}, required: {wanted})")
+    return found
+
+
+def load_pyfunc(uri: str) -> AttritionModel:
+    """Load a pyfunc of ours and warn when its pinned packages differ from this environment.
+
+    MLflow's own check maps every installed distribution to its modules first (about 1 s of a
+    scoring run's start-up); our models pin exact versions of a few packages (RUNTIME_PACKAGES),
+    which are looked up directly.
+    """
+    local = Path(mlflow.artifacts.download_artifacts(artifact_uri=uri))
+    loaded = mlflow.pyfunc.load_model(str(local), suppress_warnings=True)
+    requirements = local / "requirements.txt"
+    lines = requirements.read_text().splitlines() if requirements.is_file() else []
+    if mismatches := requirement_mismatches(lines):
+        warnings.warn(
+            f"{uri} was logged with other package versions than this environment has: "
+            + "; ".join(mismatches),
+            stacklevel=2,
+        )
+    return loaded.unwrap_python_model().model
+
+
 def load_model_version(tracking_uri: str, version: str) -> AttritionModel:
     """The AttritionModel of one registered version of `talent-attrition`."""
     mlflow.set_tracking_uri(tracking_uri)
-    loaded = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}/{version}")
-    return loaded.unwrap_python_model().model
+    return load_pyfunc(f"models:/{MODEL_NAME}/{version}")
 
 
 def load_champion(tracking_uri: str) -> tuple[AttritionModel, str]:
     """The champion model and its version (models:/talent-attrition@champion)."""
     mlflow.set_tracking_uri(tracking_uri)
     version = MlflowClient(tracking_uri).get_model_version_by_alias(MODEL_NAME, ALIAS).version
-    loaded = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}@{ALIAS}")
-    return loaded.unwrap_python_model().model, str(version)
+    return load_pyfunc(f"models:/{MODEL_NAME}/{version}"), str(version)
 
 
 def compare_to_champion(
@@ -315,10 +350,14 @@ def log_plan_run(tracking_uri: str, params: dict[str, str], figures: dict, folde
     experiment_id = (
         found.experiment_id
         if found is not None
-        else client.create_experiment(PLAN_EXPERIMENT, artifact_location=artifact_root(tracking_uri))
+        else client.create_experiment(
+            PLAN_EXPERIMENT, artifact_location=artifact_root(tracking_uri)
+        )
     )
     numbers = {k: float(v) for k, v in figures.items() if isinstance(v, (int, float))}
-    with mlflow.start_run(experiment_id=experiment_id, run_name=f"plan {params.get('as_of', '')}") as run:
+    with mlflow.start_run(
+        experiment_id=experiment_id, run_name=f"plan {params.get('as_of', '')}"
+    ) as run:
         mlflow.log_params(params)
         mlflow.log_metrics(numbers)
         mlflow.set_tags({"model_name": MODEL_NAME, "model_version": str(figures.get("model_version")),

@@ -19,6 +19,7 @@ from models.registry import (
     load_champion,
     log_training_run,
     promote_if_better,
+    requirement_mismatches,
 )
 from models.toy import TOY_CATEGORICAL, TOY_NUMERIC, simulate_toy_snapshots
 from models.train import train_attrition_model
@@ -155,3 +156,14 @@ def test_a_first_model_below_the_floors_is_registered_but_not_promoted(store, tm
     assert reason == "first model: no champion yet, and fails the floors: 12m ECE 0.150 > 0.02"
     assert MlflowClient(uri).get_registered_model(MODEL_NAME).aliases == {}
     assert MlflowClient(uri).get_run(run_id).data.tags["promotion.decision"] == "rejected"
+
+
+def test_a_model_pinned_to_other_versions_is_named_package_by_package():
+    from importlib import metadata
+
+    polars = metadata.version("polars")
+    lines = [f"polars=={polars}", "polars==0.0.1", "no-such-package==1.0", "-r other.txt", ""]
+    assert requirement_mismatches(lines) == [
+        f"polars (current: {polars}, required: 0.0.1)",
+        "no-such-package (current: not installed, required: 1.0)",
+    ]
