@@ -25,7 +25,7 @@ test-fast: setup
 	$(UV) run pytest -q -m "not slow" -p no:cacheprovider
 
 bench: setup
-	$(UV) run python -m benchmarks.run
+	$(UV) run python -m benchmarks.run $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES))
 	$(UV) run python -m benchmarks.workspace_load
 
 bench-web: setup

@@ -20,7 +20,7 @@ from benchmarks.report import render_quality, render_ratios, render_steps
 
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = date(2026, 11, 23)
-PIPELINE = ("simulate", "ingest", "training_snapshots", "train", "scoring_snapshot", "score")
+PIPELINE = ("simulate", "ingest", "training_snapshots", "train", "scoring_snapshot", "score", "plan")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -28,7 +28,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--sizes", default="20000,200000,1000000", help="talents, in run order")
+    parser.add_argument(
+        "--sizes",
+        default=os.environ.get("BENCH_SIZES", "20000,200000,1000000"),
+        help="talents, in run order (default: $BENCH_SIZES or 20000,200000,1000000;\n"
+        "a smoke run: --sizes 2000 --train-max 2000)",
+    )
     parser.add_argument("--root", type=Path, default=Path("/tmp/bench"), help="scratch space")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results.md")
     parser.add_argument("--as-of", type=date.fromisoformat, default=AS_OF)
@@ -47,6 +52,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--orchestration-size", type=int, default=200_000)
     parser.add_argument(
         "--reps", type=int, default=2, help="plain/flow pairs per orchestration mode"
+    )
+    parser.add_argument(
+        "--plan-budget-share", type=float, default=0.10, help="the plan's budget, of the total offer cost"
     )
     parser.add_argument("--profile", action="store_true", help="cProfile each step into ROOT/nN/")
     return parser.parse_args(argv)
@@ -130,9 +138,11 @@ class Bench:
             self.skip(n, ["training_snapshots", "train"], why)
         self.step("scoring_snapshot", n)
         if self.tracking_uri is None:
-            return self.skip(n, ["score"], "no trained model")
+            return self.skip(n, ["score", "plan"], "no trained model")
         if self.step("score", n).ok and n == self.args.orchestration_size:
             self.orchestration(n)
+        # The offer plan on the same extract and champion, after the score step (its ratio).
+        self.step("plan", n, **{"budget-share": self.args.plan_budget_share})
 
     def model_source(self) -> str:
         """Which trained model a size without its own training is scored with."""
