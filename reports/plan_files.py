@@ -12,6 +12,7 @@ import polars as pl
 import xlsxwriter
 
 from reports.labels import label_code
+from plan.whatif import MIN_GROUP
 from reports.write import _publish, write_atomic
 
 WORDS = {
@@ -34,6 +35,16 @@ WORDS = {
     "selected": ("入选名单（按每元效果排序）", "Selected offers (by gain per yuan)"),
     "how": ("说明", "How to read"),
     "lottery": ("抽签", "Lottery"),
+    "small": ("另有 {n} 个不足 {m} 人的组未列出（人数太少，测算没有意义；见 whatif.parquet 的 too_small 列）。",
+              "{n} groups of fewer than {m} talents are not shown (too few to mean anything; whatif.parquet, column too_small)."),
+    "footer": ("第 &P 页，共 &N 页", "Page &P of &N"),
+}  # fmt: skip
+# Print widths (characters) of the offers and what-if columns: A4 landscape at about 100%.
+WIDTHS = {
+    "rank": 7, "talent_id": 11, "county": 8, "offer_kind": 12, "monthly_yuan": 9, "cost_yuan": 10,
+    "p_leave_12m": 9, "p_leave_12m_with_offer": 10, "months_gained": 8, "months_gained_low": 8,
+    "months_gained_high": 8, "selected": 6, "lottery": 7, "education": 20, "subsidy_end_band": 10,
+    "talents": 8, "talents_kept": 10, "talent_months_gained": 10, "months_per_100k_yuan": 10,
 }  # fmt: skip
 COLUMNS = {
     "rank": ("排序", "Rank"), "talent_id": ("人才编号", "Talent"), "county": ("县市区", "County"),
@@ -132,11 +143,21 @@ def _summary(figures: dict, as_of: str, lang: str) -> list[tuple[str, str]]:
     ]  # fmt: skip
 
 
+def shown_groups(whatif: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """The what-if groups large enough to show, and how many were left out as too small."""
+    if "too_small" not in whatif.columns:
+        return whatif, 0
+    small = int(whatif["too_small"].sum())
+    return whatif.filter(~pl.col("too_small")).drop("too_small"), small
+
+
 def render_plan_html(plan, whatif, curve, figures, as_of: str, lang: str, shown: int = 200) -> str:
     """The policy office's page: headline figures, the gain curve, the what-if, the top offers."""
     rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in _summary(figures, as_of, lang))
     note = f"<p class='note'>{_w('all_fit', lang)}</p>" if figures["everyone_fits"] else ""
     chosen = plan.filter("selected").sort("rank").head(shown).drop("selected")
+    groups, small = shown_groups(whatif)
+    small_note = f"<p class='how'>{_w('small', lang).format(n=small, m=MIN_GROUP)}</p>" if small else ""
     return f"""<!doctype html><html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
 <title>{_w('title', lang)} {as_of}</title><style>
 body{{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:24px;color:#222}}
@@ -145,7 +166,7 @@ th{{background:#f0f4f8}}.note{{color:#c0392b;font-weight:bold}}p.how{{max-width:
 </style></head><body><h1>{_w('title', lang)}（{as_of}）</h1>{note}<table>{rows}</table>
 <p class="how"><b>{_w('how', lang)}：</b>{escape(HOW_ZH if lang == 'zh' else HOW_EN)}</p>
 <h2>{_w('curve', lang)}</h2>{draw_curve(curve, figures['budget_yuan'], lang)}
-<h2>{_w('whatif', lang)}</h2>{_table(_label(whatif.head(40), lang))}
+<h2>{_w('whatif', lang)}</h2>{_table(_label(groups.head(40), lang))}{small_note}
 <h2>{_w('selected', lang)}</h2>{_table(_label(chosen, lang))}
 </body></html>"""
 
@@ -192,15 +213,20 @@ def render_plan_workbook(plan, whatif, curve, figures, as_of: str, lang: str) ->
     chart.set_size({"width": 560, "height": 320})
     summary.insert_chart(r + 3, 0, chart)
     summary.fit_to_pages(1, 0)  # the chart and the note on one page width
-    for title, frame in (
-        ("要约名单" if zh else "Offers", plan.sort(["selected", "rank"], descending=[True, False])),
-        ("整组测算" if zh else "What-if", whatif),
-    ):
+    groups, small = shown_groups(whatif)
+    head = book.add_format({"bold": True, "bg_color": "#F0F4F8", "border": 1, "text_wrap": True, "valign": "top"})
+    offers = plan.sort(["selected", "rank"], descending=[True, False])
+    sheets = (
+        ("要约名单" if zh else "Offers", offers, int(plan["selected"].sum()), None),
+        ("整组测算" if zh else "What-if", groups, groups.height, _w("small", lang).format(n=small, m=MIN_GROUP) if small else None),
+    )  # fmt: skip
+    for title, frame, printed, note in sheets:
         sheet = book.add_worksheet(title)
         shown = _label(frame, lang)
-        for c, name in enumerate(shown.columns):
-            sheet.write(0, c, name, bold)
-            sheet.set_column(c, c, 14)
+        sheet.set_row(0, 30)  # two lines of header
+        for c, (code, name) in enumerate(zip(frame.columns, shown.columns, strict=True)):
+            sheet.write(0, c, name, head)
+            sheet.set_column(c, c, WIDTHS.get(code, 12))
         for i, row in enumerate(shown.iter_rows(), start=1):
             for c, v in enumerate(row):
                 if isinstance(v, bool):
@@ -209,10 +235,19 @@ def render_plan_workbook(plan, whatif, curve, figures, as_of: str, lang: str) ->
                     sheet.write_number(i, c, v, num if isinstance(v, float) else txt)
                 else:
                     sheet.write(i, c, "" if v is None else str(v), txt)
+        if note:
+            sheet.write(frame.height + 2, 0, note)
         sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(frame.height, 1), frame.width - 1)
+        # Print: A4 landscape, one page wide, the header on every page, page numbers; the
+        # offers sheet prints the selected offers (the rest are below, for filtering).
+        sheet.set_paper(9)
         sheet.set_landscape()
+        sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
         sheet.fit_to_pages(1, 0)
         sheet.repeat_rows(0)
+        sheet.set_footer(f"&L{title}&R{_w('footer', lang)}")
+        sheet.print_area(0, 0, max(printed, 1) + (3 if note else 0), frame.width - 1)
     book.close()
     return buf.getvalue()
 
