@@ -46,6 +46,9 @@ WIDTHS = {
     "months_gained_high": 8, "selected": 6, "lottery": 7, "education": 20, "subsidy_end_band": 10,
     "talents": 8, "talents_kept": 10, "talent_months_gained": 10, "months_per_100k_yuan": 10,
 }  # fmt: skip
+WIDE_COST = 14  # a whole group's cost runs to millions of yuan
+YUAN = ("monthly_yuan", "cost_yuan")
+SHARES = ("p_leave_12m", "p_leave_12m_with_offer")
 COLUMNS = {
     "rank": ("排序", "Rank"), "talent_id": ("人才编号", "Talent"), "county": ("县市区", "County"),
     "offer_kind": ("要约类型", "Offer"), "monthly_yuan": ("月额（元）", "Monthly (yuan)"),
@@ -202,6 +205,8 @@ def render_plan_workbook(plan, whatif, curve, figures, as_of: str, lang: str) ->
         curve_sheet.write_number(i, 1, g, num)
         curve_sheet.write_number(i, 2, d, num)
     curve_sheet.set_column(0, 2, 16)
+    curve_sheet.repeat_rows(0)
+    curve_sheet.fit_to_pages(1, 0)
     chart = book.add_chart({"type": "line"})
     sheet_name = curve_sheet.get_name()
     chart.add_series({"name": _w("curve_y", lang), "categories": [sheet_name, 1, 0, curve.height, 0],
@@ -215,6 +220,8 @@ def render_plan_workbook(plan, whatif, curve, figures, as_of: str, lang: str) ->
     summary.fit_to_pages(1, 0)  # the chart and the note on one page width
     groups, small = shown_groups(whatif)
     head = book.add_format({"bold": True, "bg_color": "#F0F4F8", "border": 1, "text_wrap": True, "valign": "top"})
+    yuan = book.add_format({"num_format": "#,##0", "border": 1})
+    share = book.add_format({"num_format": "0.0%", "border": 1})
     offers = plan.sort(["selected", "rank"], descending=[True, False])
     sheets = (
         ("要约名单" if zh else "Offers", offers, int(plan["selected"].sum()), None),
@@ -224,15 +231,18 @@ def render_plan_workbook(plan, whatif, curve, figures, as_of: str, lang: str) ->
         sheet = book.add_worksheet(title)
         shown = _label(frame, lang)
         sheet.set_row(0, 30)  # two lines of header
+        formats = []
         for c, (code, name) in enumerate(zip(frame.columns, shown.columns, strict=True)):
             sheet.write(0, c, name, head)
-            sheet.set_column(c, c, WIDTHS.get(code, 12))
+            wide = code == "cost_yuan" and frame is groups
+            sheet.set_column(c, c, WIDE_COST if wide else WIDTHS.get(code, 12))
+            formats.append(yuan if code in YUAN else share if code in SHARES else num)
         for i, row in enumerate(shown.iter_rows(), start=1):
             for c, v in enumerate(row):
                 if isinstance(v, bool):
                     sheet.write(i, c, ("是" if v else "否") if zh else str(v), txt)
                 elif isinstance(v, (int, float)) and v is not None:
-                    sheet.write_number(i, c, v, num if isinstance(v, float) else txt)
+                    sheet.write_number(i, c, v, formats[c] if isinstance(v, float) else txt)
                 else:
                     sheet.write(i, c, "" if v is None else str(v), txt)
         if note:
