@@ -38,6 +38,8 @@ WORDS = {
     "small": ("另有 {n} 个不足 {m} 人的组未列出（人数太少，测算没有意义；见 whatif.parquet 的 too_small 列）。",
               "{n} groups of fewer than {m} talents are not shown (too few to mean anything; whatif.parquet, column too_small)."),
     "footer": ("第 &P 页，共 &N 页", "Page &P of &N"),
+    "cut": ("本表列出排序最前的 {k:,} 条（共 {n:,} 名合格人才）；完整名单见同一文件夹的 plan.csv。",
+            "The first {k:,} offers by rank (of {n:,} eligible talents); the full list is plan.csv in this folder."),
 }  # fmt: skip
 # Print widths (characters) of the offers and what-if columns: A4 landscape at about 100%.
 WIDTHS = {
@@ -46,6 +48,10 @@ WIDTHS = {
     "months_gained_high": 8, "selected": 6, "lottery": 7, "education": 20, "subsidy_end_band": 10,
     "talents": 8, "talents_kept": 10, "talent_months_gained": 10, "months_per_100k_yuan": 10,
 }  # fmt: skip
+# The offers sheet holds the best offers first (every selected one, then the next by rank) up to
+# this many rows; the full list of every eligible talent is plan.csv / plan.parquet. Writing
+# Excel cells costs ~10 us each, so 630,000 talents x 13 columns would take over a minute.
+OFFERS_SHEET_MAX = 20_000
 WIDE_COST = 14  # a whole group's cost runs to millions of yuan
 YUAN = ("monthly_yuan", "cost_yuan")
 SHARES = ("p_leave_12m", "p_leave_12m_with_offer")
@@ -222,9 +228,10 @@ def render_plan_workbook(plan, whatif, curve, figures, as_of: str, lang: str) ->
     head = book.add_format({"bold": True, "bg_color": "#F0F4F8", "border": 1, "text_wrap": True, "valign": "top"})
     yuan = book.add_format({"num_format": "#,##0", "border": 1})
     share = book.add_format({"num_format": "0.0%", "border": 1})
-    offers = plan.sort(["selected", "rank"], descending=[True, False])
+    offers = plan.sort(["selected", "rank"], descending=[True, False]).head(OFFERS_SHEET_MAX)
+    cut = _w("cut", lang).format(k=offers.height, n=plan.height) if offers.height < plan.height else None
     sheets = (
-        ("要约名单" if zh else "Offers", offers, int(plan["selected"].sum()), None),
+        ("要约名单" if zh else "Offers", offers, min(int(plan["selected"].sum()), offers.height), cut),
         ("整组测算" if zh else "What-if", groups, groups.height, _w("small", lang).format(n=small, m=MIN_GROUP) if small else None),
     )  # fmt: skip
     for title, frame, printed, note in sheets:
@@ -247,6 +254,8 @@ def render_plan_workbook(plan, whatif, curve, figures, as_of: str, lang: str) ->
                     sheet.write(i, c, "" if v is None else str(v), txt)
         if note:
             sheet.write(frame.height + 2, 0, note)
+            if frame is offers:  # also where it cannot be missed: above the print area's end
+                sheet.write(0, frame.width + 1, note)
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(frame.height, 1), frame.width - 1)
         # Print: A4 landscape, one page wide, the header on every page, page numbers; the
@@ -257,7 +266,7 @@ def render_plan_workbook(plan, whatif, curve, figures, as_of: str, lang: str) ->
         sheet.fit_to_pages(1, 0)
         sheet.repeat_rows(0)
         sheet.set_footer(f"&L{title}&R{_w('footer', lang)}")
-        sheet.print_area(0, 0, max(printed, 1) + (3 if note else 0), frame.width - 1)
+        sheet.print_area(0, 0, max(printed, 1) + (3 if note and printed == frame.height else 0), frame.width - 1)
     book.close()
     return buf.getvalue()
 
@@ -274,6 +283,10 @@ def write_plan(out_dir: Path, request, plan: pl.DataFrame, whatif, curve, figure
             data = io.BytesIO()
             frame.write_parquet(data)
             write_atomic(staging / name, data.getvalue())
+        # Every eligible talent, for the office's Excel (UTF-8 with BOM), best offers first.
+        data = io.BytesIO()
+        plan.sort(["selected", "rank"], descending=[True, False]).write_csv(data, include_bom=True)
+        write_atomic(staging / "plan.csv", data.getvalue())
         write_atomic(staging / "plan.xlsx", render_plan_workbook(plan, whatif, curve, figures, day, request.lang))
         html = render_plan_html(plan, whatif, curve, figures, day, request.lang)
         write_atomic(staging / "plan.html", html.encode("utf-8"))
