@@ -56,6 +56,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--plan-budget-share", type=float, default=0.10, help="the plan's budget, of the total offer cost"
     )
+    parser.add_argument(
+        "--reuse-extract",
+        action="store_true",
+        help="keep ROOT/nN/extract when it exists (simulate skipped, said in the table);\n"
+        "for re-measuring later steps, never for results.md",
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile each step into ROOT/nN/")
     return parser.parse_args(argv)
 
@@ -121,9 +127,14 @@ class Bench:
     def size(self, n: int) -> None:
         """Every step at one size; later steps are skipped when one they need failed."""
         folder = self.args.root / f"n{n}"
-        shutil.rmtree(folder, ignore_errors=True)
-        (folder / "mlruns").mkdir(parents=True)
-        for step in ("simulate", "ingest"):
+        reuse = self.args.reuse_extract and (folder / "extract" / "truth").is_dir()
+        if reuse:
+            shutil.rmtree(folder / "work", ignore_errors=True)  # the ingest still starts cold
+            self.skip(n, ["simulate"], "--reuse-extract: the extract of an earlier run")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+        (folder / "mlruns").mkdir(parents=True, exist_ok=True)
+        for step in ("ingest",) if reuse else ("simulate", "ingest"):
             if not self.step(step, n).ok:
                 return self.skip(n, PIPELINE[PIPELINE.index(step) + 1 :], f"{step} failed")
         if n <= self.args.train_max:
