@@ -16,7 +16,7 @@ TARGETS: dict[tuple[str, int], tuple[float | None, float | None]] = {
     ("plan", 1_000_000): (60, None),
 }
 PLAN_PARTS = (
-    ("load_model", "model load"), ("ingest", "extract"), ("build_scoring_snapshot", "snapshot"),
+    ("load_model", "model load"), ("champion_for", "champion"), ("ingest", "extract"), ("build_scoring_snapshot", "snapshot"),
     ("hazard_rows", "hazard rows"), ("fit_hazard", "hazard fit"), ("make_offers", "offers"),
     ("main_grant_clock", "clock"), ("make_paths", "paths"), ("predict_hazard", "hazard predict"),
     ("select_within", "selection"), ("group_whatif", "what-if"), ("gain_curve", "gain curve"),
