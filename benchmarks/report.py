@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from benchmarks.measure import Measured
 
-STEP_ORDER = ("simulate", "ingest", "training_snapshots", "train", "scoring_snapshot", "score", "plan")
+STEP_ORDER = (
+    "simulate",
+    "ingest",
+    "training_snapshots",
+    "train",
+    "scoring_snapshot",
+    "score",
+    "plan",
+)
 # (step, talents) -> (seconds, GB) the issues ask for; None where only one of the two is set.
 TARGETS: dict[tuple[str, int], tuple[float | None, float | None]] = {
     ("simulate", 20_000): (20, None),
@@ -104,7 +112,9 @@ def describe_step(m: Measured) -> str:
         )
     if m.step == "plan":
         parts = ", ".join(
-            f"{words} {f[f'part_{key}_s']:.1f} s" for key, words in PLAN_PARTS if f"part_{key}_s" in f
+            f"{words} {f[f'part_{key}_s']:.1f} s"
+            for key, words in PLAN_PARTS
+            if f"part_{key}_s" in f
         )
         return (
             f"{f['rows']:,} eligible, {f['offers']:,} offers at {f['budget_share']:.0%} of the total "

@@ -20,7 +20,15 @@ from benchmarks.report import render_quality, render_ratios, render_steps
 
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = date(2026, 11, 23)
-PIPELINE = ("simulate", "ingest", "training_snapshots", "train", "scoring_snapshot", "score", "plan")
+PIPELINE = (
+    "simulate",
+    "ingest",
+    "training_snapshots",
+    "train",
+    "scoring_snapshot",
+    "score",
+    "plan",
+)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -54,7 +62,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--reps", type=int, default=2, help="plain/flow pairs per orchestration mode"
     )
     parser.add_argument(
-        "--plan-budget-share", type=float, default=0.10, help="the plan's budget, of the total offer cost"
+        "--plan-budget-share",
+        type=float,
+        default=0.10,
+        help="the plan's budget, of the total offer cost",
     )
     parser.add_argument(
         "--reuse-extract",

@@ -224,7 +224,11 @@ def step_plan(args: argparse.Namespace, figures: dict) -> None:
     with timed(figures, "budget"):  # the total offer cost, to set the budget (not timed below)
         extract = load_extract(args.root / "extract", settings, args.as_of)
         snap = eligible(scoring_snapshot(extract.tables, args.as_of, settings.run.time_rules))
-        total = float(make_offers(snap["talent_id"], extract.tables["subsidies"], args.as_of)["cost_yuan"].sum())
+        total = float(
+            make_offers(snap["talent_id"], extract.tables["subsidies"], args.as_of)[
+                "cost_yuan"
+            ].sum()
+        )
         del extract, snap
     budget = args.budget_share * total
     import plan.effects as effects_module
@@ -235,7 +239,9 @@ def step_plan(args: argparse.Namespace, figures: dict) -> None:
         setattr(effects_module, name, timing(getattr(effects_module, name)))
     reports.plan_files.write_plan = timing(reports.plan_files.write_plan, "files")
     models.registry.log_plan_run = timing(models.registry.log_plan_run, "mlflow")
-    request = PlanRequest(args.root / "extract", args.root / "plans", args.as_of, budget, overwrite=True)
+    request = PlanRequest(
+        args.root / "extract", args.root / "plans", args.as_of, budget, overwrite=True
+    )
     with timed(figures, "step"):
         result = plan_module.plan_offers(request, settings, step=timing)
     figures["rows"] = result.plan.height
@@ -265,7 +271,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--reps", type=int, default=2)
     parser.add_argument("--result", type=Path, required=True)
     parser.add_argument("--profile", type=Path, default=None)
-    parser.add_argument("--budget-share", type=float, default=0.10, help="plan: of the total offer cost")
+    parser.add_argument(
+        "--budget-share", type=float, default=0.10, help="plan: of the total offer cost"
+    )
     return parser.parse_args(argv)
 
 

@@ -179,7 +179,9 @@ def run(talents: int, officers: int, actions: int, root: Path) -> int:
                 f"p95 {1000 * percentile(values, 95):6.0f} ms"
             )
     print(f"actions written {written} of {expected}; errors {len(errors)} {errors[:3]}")
-    print("load average (1, 5, 15 min) at the end: " + " ".join(f"{v:.1f}" for v in os.getloadavg()))
+    print(
+        "load average (1, 5, 15 min) at the end: " + " ".join(f"{v:.1f}" for v in os.getloadavg())
+    )
     page_costs(counties[0], on_list.filter(pl.col("county") == counties[0])["talent_id"][0])
     return 0 if written == expected and not errors else 1
 
@@ -211,7 +213,9 @@ def page_costs(county: str, talent: str, reps: int = 5) -> None:
                 call()
             best_cpu = min(best_cpu, time.process_time() - cpu)
             best_wall = min(best_wall, time.perf_counter() - wall)
-        print(f"  {kind:<7} CPU {1000 * best_cpu:5.0f} ms, wall {1000 * best_wall:5.0f} ms, {len(queries)} queries")
+        print(
+            f"  {kind:<7} CPU {1000 * best_cpu:5.0f} ms, wall {1000 * best_wall:5.0f} ms, {len(queries)} queries"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

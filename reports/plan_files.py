@@ -11,8 +11,8 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
-from reports.labels import label_code
 from plan.whatif import MIN_GROUP
+from reports.labels import label_code
 from reports.write import _publish, write_atomic
 
 WORDS = {

@@ -65,7 +65,10 @@ def test_the_plan_is_set_against_the_score_step_of_the_same_size_and_judged_at_1
     assert "| 1,000,000 | 629,977 | 45.0 | 50.0 | 0.90x | 47.0 | 52.0 | < 60 s | met |" in text
     assert judge_target(slow) == "MISSED"
     rows = render_steps([plan], [])
-    assert any("hazard rows 3.0 s" in r and "hazard predict 5.0 s" in r and "files 2.0 s" in r for r in rows)
+    assert any(
+        "hazard rows 3.0 s" in r and "hazard predict 5.0 s" in r and "files 2.0 s" in r
+        for r in rows
+    )
 
 
 def test_a_child_is_measured_and_its_failure_reported(tmp_path):

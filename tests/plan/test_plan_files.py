@@ -41,7 +41,9 @@ def test_groups_under_the_minimum_are_flagged_last_and_left_out_of_the_page():
     small = whatif.filter("too_small")
     assert small["talents"].to_list() == [6] and (whatif["talents"] < MIN_GROUP).sum() == 1
     assert whatif["too_small"].to_list()[-1]  # sorted after every group large enough
-    html = plan_files.render_plan_html(plan.select(PLAN_COLUMNS), whatif, curve, figures, "2026-11-23", "zh")
+    html = plan_files.render_plan_html(
+        plan.select(PLAN_COLUMNS), whatif, curve, figures, "2026-11-23", "zh"
+    )
     table = html.split("整组要约测算")[1].split("入选名单")[0]
     assert "乐陵" not in table  # the 6 leling doctors' row
     assert f"另有 1 个不足 {MIN_GROUP} 人的组未列出" in table
@@ -55,10 +57,14 @@ def sheet_rows(book: bytes, index: int) -> int:
 
 def test_the_offers_sheet_holds_the_best_offers_up_to_its_cap_and_prints_landscape(monkeypatch):
     plan, whatif, curve, figures = made_up_plan()
-    book = plan_files.render_plan_workbook(plan.select(PLAN_COLUMNS), whatif, curve, figures, "2026-11-23", "zh")
+    book = plan_files.render_plan_workbook(
+        plan.select(PLAN_COLUMNS), whatif, curve, figures, "2026-11-23", "zh"
+    )
     assert sheet_rows(book, 3) == 1 + plan.height  # header + every eligible talent
     monkeypatch.setattr(plan_files, "OFFERS_SHEET_MAX", 50)
-    book = plan_files.render_plan_workbook(plan.select(PLAN_COLUMNS), whatif, curve, figures, "2026-11-23", "zh")
+    book = plan_files.render_plan_workbook(
+        plan.select(PLAN_COLUMNS), whatif, curve, figures, "2026-11-23", "zh"
+    )
     assert sheet_rows(book, 3) == 1 + 50 + 1  # header, 50 offers, the note pointing to plan.csv
     with zipfile.ZipFile(io.BytesIO(book)) as z:
         xml = z.read("xl/worksheets/sheet3.xml").decode()
