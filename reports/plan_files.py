@@ -132,11 +132,29 @@ def draw_curve(curve: pl.DataFrame, budget: float, lang: str) -> str:
     return "\n".join(parts)
 
 
+def _cell(v) -> str:
+    if isinstance(v, float):
+        return f"{v:,.2f}"
+    if isinstance(v, int) and not isinstance(v, bool):
+        return f"{v:,}"
+    return "" if v is None else escape(str(v))
+
+
+def _html_numbers(frame: pl.DataFrame) -> pl.DataFrame:
+    """Yuan as whole yuan and probabilities as percentages, as in the workbook."""
+    yuan = [c for c in YUAN if c in frame.columns]
+    shares = [c for c in SHARES if c in frame.columns]
+    return frame.with_columns(
+        *[pl.col(c).round(0).cast(pl.Int64) for c in yuan],
+        *[(pl.col(c) * 100).round(1).cast(pl.String) + "%" for c in shares],
+    )
+
+
 def _table(frame: pl.DataFrame) -> str:
     head = "".join(f"<th>{escape(c)}</th>" for c in frame.columns)
     body = []
     for row in frame.iter_rows():
-        cells = [f"{v:,.2f}" if isinstance(v, float) else ("" if v is None else escape(str(v))) for v in row]
+        cells = [_cell(v) for v in row]
         body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
@@ -175,8 +193,8 @@ th{{background:#f0f4f8}}.note{{color:#c0392b;font-weight:bold}}p.how{{max-width:
 </style></head><body><h1>{_w('title', lang)}（{as_of}）</h1>{note}<table>{rows}</table>
 <p class="how"><b>{_w('how', lang)}：</b>{escape(HOW_ZH if lang == 'zh' else HOW_EN)}</p>
 <h2>{_w('curve', lang)}</h2>{draw_curve(curve, figures['budget_yuan'], lang)}
-<h2>{_w('whatif', lang)}</h2>{_table(_label(groups.head(40), lang))}{small_note}
-<h2>{_w('selected', lang)}</h2>{_table(_label(chosen, lang))}
+<h2>{_w('whatif', lang)}</h2>{_table(_label(_html_numbers(groups.head(40)), lang))}{small_note}
+<h2>{_w('selected', lang)}</h2>{_table(_label(_html_numbers(chosen), lang))}
 </body></html>"""
 
 
