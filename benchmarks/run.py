@@ -1,6 +1,10 @@
 """`make bench`: every pipeline step at each size, each in its own process, and the ratios.
 
     uv run python -m benchmarks.run [--sizes 20000,200000,1000000] [--root /tmp/bench]
+    BENCH_SIZES=2000 make bench     # a small smoke run (the plan step included)
+
+Every size runs simulate, ingest, training (up to --train-max), the scoring snapshot, the weekly
+score and the offer plan (`plan`, set against the score step of the same registry).
 
 Exits non-zero only when a step fails; the figures are for people, not a timed test.
 """
