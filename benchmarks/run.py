@@ -1,7 +1,7 @@
 """`make bench`: every pipeline step at each size, each in its own process, and the ratios.
 
     uv run python -m benchmarks.run [--sizes 20000,200000,1000000] [--root /tmp/bench]
-    BENCH_SIZES=2000 make bench     # a small smoke run (the plan step included)
+    make bench BENCH_SIZES=2000 BENCH_WEB_TALENTS=2000   # a small run (the plan step included)
 
 Every size runs simulate, ingest, training (up to --train-max), the scoring snapshot, the weekly
 score and the offer plan (`plan`, set against the score step of the same registry).
