@@ -24,9 +24,10 @@ test: setup
 test-fast: setup
 	$(UV) run pytest -q -m "not slow" -p no:cacheprovider
 
+# A small run: make bench BENCH_SIZES=2000 BENCH_WEB_TALENTS=2000
 bench: setup
-	$(UV) run python -m benchmarks.run
-	$(UV) run python -m benchmarks.workspace_load
+	$(UV) run python -m benchmarks.run $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES))
+	$(UV) run python -m benchmarks.workspace_load $(if $(BENCH_WEB_TALENTS),--talents $(BENCH_WEB_TALENTS))
 
 bench-web: setup
 	$(UV) run python -m benchmarks.workspace_load

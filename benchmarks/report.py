@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from benchmarks.measure import Measured
 
-STEP_ORDER = ("simulate", "ingest", "training_snapshots", "train", "scoring_snapshot", "score")
+STEP_ORDER = (
+    "simulate",
+    "ingest",
+    "training_snapshots",
+    "train",
+    "scoring_snapshot",
+    "score",
+    "plan",
+)
 # (step, talents) -> (seconds, GB) the issues ask for; None where only one of the two is set.
 TARGETS: dict[tuple[str, int], tuple[float | None, float | None]] = {
     ("simulate", 20_000): (20, None),
@@ -13,7 +21,15 @@ TARGETS: dict[tuple[str, int], tuple[float | None, float | None]] = {
     ("train", 200_000): (600, None),
     ("scoring_snapshot", 1_000_000): (60, None),
     ("score", 1_000_000): (60, 8),
+    ("plan", 1_000_000): (60, None),
 }
+PLAN_PARTS = (
+    ("load_model", "model load"), ("champion_for", "champion"), ("ingest", "extract"), ("build_scoring_snapshot", "snapshot"),
+    ("hazard_rows", "hazard rows"), ("fit_hazard", "hazard fit"), ("make_offers", "offers"),
+    ("main_grant_clock", "clock"), ("make_paths", "paths"), ("predict_hazard", "hazard predict"),
+    ("select_within", "selection"), ("group_whatif", "what-if"), ("gain_curve", "gain curve"),
+    ("files", "files"), ("mlflow", "MLflow"),
+)  # fmt: skip
 SCORING_RATIO_TARGET = 2.0
 FEATURES_RATIO_TARGET = 5.0
 ORCHESTRATION_TARGET = 0.10
@@ -94,6 +110,16 @@ def describe_step(m: Measured) -> str:
             f"{f['mode']} Prefect server: plain median {f['plain_median_s']:.1f} s, "
             f"flow median {f['flow_median_s']:.1f} s"
         )
+    if m.step == "plan":
+        parts = ", ".join(
+            f"{words} {f[f'part_{key}_s']:.1f} s"
+            for key, words in PLAN_PARTS
+            if f"part_{key}_s" in f
+        )
+        return (
+            f"{f['rows']:,} eligible, {f['offers']:,} offers at {f['budget_share']:.0%} of the total "
+            f"offer cost; {parts}"
+        )
     if m.step == "score":
         return (
             f"{f['rows']:,} scored, {f['with_reasons']:,} with reasons; snapshot "
@@ -141,6 +167,21 @@ def render_ratios(measured: list[Measured]) -> list[str]:
             f"| {m.n_talents:,} | {f['step_s']:.2f} | {after:.2f} | {f['model_predict_s']:.2f} "
             f"| {bare:.2f} | {f['step_s'] / bare:.1f}x | {after / bare:.1f}x "
             f"| {f['model_predict_s'] / bare:.1f}x | <= {SCORING_RATIO_TARGET:g}x (whole) | {verdict} |"
+        )
+    lines += ["", "### Planning: `retention plan` vs the weekly scoring of the same registry", ""]
+    lines += [
+        "| talents | eligible | plan step s | score step s | plan / score | plan process s "
+        "| score process s | target (plan step) | verdict |",
+        "|---:|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
+    scores = {m.n_talents: m for m in measured if m.step == "score" and m.ok}
+    for m in (m for m in measured if m.step == "plan" and m.ok and m.n_talents in scores):
+        f, s = m.figures, scores[m.n_talents]
+        target = render_target("plan", m.n_talents)
+        lines.append(
+            f"| {m.n_talents:,} | {f['rows']:,} | {f['step_s']:.1f} | {s.figures['step_s']:.1f} "
+            f"| {f['step_s'] / s.figures['step_s']:.2f}x | {m.process_wall_s:.1f} | {s.process_wall_s:.1f} "
+            f"| {target} | {judge_target(m) if target else ''} |"
         )
     lines += ["", "### Orchestration: `score_week` flow vs the same functions without Prefect", ""]
     lines += [

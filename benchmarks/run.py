@@ -1,6 +1,10 @@
 """`make bench`: every pipeline step at each size, each in its own process, and the ratios.
 
     uv run python -m benchmarks.run [--sizes 20000,200000,1000000] [--root /tmp/bench]
+    make bench BENCH_SIZES=2000 BENCH_WEB_TALENTS=2000   # a small run (the plan step included)
+
+Every size runs simulate, ingest, training (up to --train-max), the scoring snapshot, the weekly
+score and the offer plan (`plan`, set against the score step of the same registry).
 
 Exits non-zero only when a step fails; the figures are for people, not a timed test.
 """
@@ -20,7 +24,15 @@ from benchmarks.report import render_quality, render_ratios, render_steps
 
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = date(2026, 11, 23)
-PIPELINE = ("simulate", "ingest", "training_snapshots", "train", "scoring_snapshot", "score")
+PIPELINE = (
+    "simulate",
+    "ingest",
+    "training_snapshots",
+    "train",
+    "scoring_snapshot",
+    "score",
+    "plan",
+)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -28,7 +40,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--sizes", default="20000,200000,1000000", help="talents, in run order")
+    parser.add_argument(
+        "--sizes",
+        default=os.environ.get("BENCH_SIZES", "20000,200000,1000000"),
+        help="talents, in run order (default: $BENCH_SIZES or 20000,200000,1000000;\n"
+        "a smoke run: --sizes 2000 --train-max 2000)",
+    )
     parser.add_argument("--root", type=Path, default=Path("/tmp/bench"), help="scratch space")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results.md")
     parser.add_argument("--as-of", type=date.fromisoformat, default=AS_OF)
@@ -47,6 +64,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--orchestration-size", type=int, default=200_000)
     parser.add_argument(
         "--reps", type=int, default=2, help="plain/flow pairs per orchestration mode"
+    )
+    parser.add_argument(
+        "--plan-budget-share",
+        type=float,
+        default=0.10,
+        help="the plan's budget, of the total offer cost",
+    )
+    parser.add_argument(
+        "--reuse-extract",
+        action="store_true",
+        help="keep ROOT/nN/extract when it exists (simulate skipped, said in the table);\n"
+        "for re-measuring later steps, never for results.md",
     )
     parser.add_argument("--profile", action="store_true", help="cProfile each step into ROOT/nN/")
     return parser.parse_args(argv)
@@ -113,9 +142,14 @@ class Bench:
     def size(self, n: int) -> None:
         """Every step at one size; later steps are skipped when one they need failed."""
         folder = self.args.root / f"n{n}"
-        shutil.rmtree(folder, ignore_errors=True)
-        (folder / "mlruns").mkdir(parents=True)
-        for step in ("simulate", "ingest"):
+        reuse = self.args.reuse_extract and (folder / "extract" / "truth").is_dir()
+        if reuse:
+            shutil.rmtree(folder / "work", ignore_errors=True)  # the ingest still starts cold
+            self.skip(n, ["simulate"], "--reuse-extract: the extract of an earlier run")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+        (folder / "mlruns").mkdir(parents=True, exist_ok=True)
+        for step in ("ingest",) if reuse else ("simulate", "ingest"):
             if not self.step(step, n).ok:
                 return self.skip(n, PIPELINE[PIPELINE.index(step) + 1 :], f"{step} failed")
         if n <= self.args.train_max:
@@ -130,9 +164,11 @@ class Bench:
             self.skip(n, ["training_snapshots", "train"], why)
         self.step("scoring_snapshot", n)
         if self.tracking_uri is None:
-            return self.skip(n, ["score"], "no trained model")
+            return self.skip(n, ["score", "plan"], "no trained model")
         if self.step("score", n).ok and n == self.args.orchestration_size:
             self.orchestration(n)
+        # The offer plan on the same extract and champion, after the score step (its ratio).
+        self.step("plan", n, **{"budget-share": self.args.plan_budget_share})
 
     def model_source(self) -> str:
         """Which trained model a size without its own training is scored with."""

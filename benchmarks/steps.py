@@ -34,6 +34,15 @@ PRELOAD = {
     "train": ("pipeline.train", "models.train", "models.registry", "synthetic"),
     "scoring_snapshot": ("features.ingest", "features.snapshots"),
     "score": ("features.ingest", "features.snapshots", "pipeline.score", "models.registry"),
+    "plan": (
+        "features.ingest",
+        "features.snapshots",
+        "pipeline.plan",
+        "pipeline.score",
+        "models.registry",
+        "reports.plan_files",
+        "plan.hazard",
+    ),
     "orchestration": (
         "features.ingest",
         "features.snapshots",
@@ -188,6 +197,67 @@ def step_score(args: argparse.Namespace, figures: dict) -> None:
             model.boosters[h].predict(x)
 
 
+def step_plan(args: argparse.Namespace, figures: dict) -> None:
+    """`retention plan` at a budget of --budget-share of the total offer cost (the step), its
+    parts timed apart: model load, extract (a cache hit), snapshot, effects, selection,
+    what-if and gain curve, files, MLflow."""
+    import models.registry
+    import pipeline.plan as plan_module
+    import reports.plan_files
+    from features.snapshots import scoring_snapshot
+    from pipeline.extract import load_extract
+    from pipeline.plan_request import PlanRequest
+    from plan.effects import eligible
+    from plan.offer import make_offers
+
+    settings = settings_for(args)
+
+    def timing(fn, key: str | None = None):
+        name = key or fn.__name__
+
+        def run(*a, **k):
+            with timed(figures, f"part_{name}"):
+                return fn(*a, **k)
+
+        return run
+
+    with timed(figures, "budget"):  # the total offer cost, to set the budget (not timed below)
+        extract = load_extract(args.root / "extract", settings, args.as_of)
+        snap = eligible(scoring_snapshot(extract.tables, args.as_of, settings.run.time_rules))
+        total = float(
+            make_offers(snap["talent_id"], extract.tables["subsidies"], args.as_of)[
+                "cost_yuan"
+            ].sum()
+        )
+        del extract, snap
+    budget = args.budget_share * total
+    import plan.effects as effects_module
+
+    for name in ("hazard_rows", "fit_hazard", "select_within", "group_whatif", "gain_curve"):
+        setattr(plan_module, name, timing(getattr(plan_module, name)))
+    for name in ("make_offers", "main_grant_clock", "make_paths", "predict_hazard"):
+        setattr(effects_module, name, timing(getattr(effects_module, name)))
+    reports.plan_files.write_plan = timing(reports.plan_files.write_plan, "files")
+    models.registry.log_plan_run = timing(models.registry.log_plan_run, "mlflow")
+    request = PlanRequest(
+        args.root / "extract", args.root / "plans", args.as_of, budget, overwrite=True
+    )
+    with timed(figures, "step"):
+        result = plan_module.plan_offers(request, settings, step=timing)
+    figures["rows"] = result.plan.height
+    figures["offers"] = result.figures["offers"]
+    figures["budget_yuan"] = budget
+    figures["budget_share"] = args.budget_share
+    figures["whatif_groups"] = pl_height(result.folder / "whatif.parquet")
+
+
+def pl_height(path: Path) -> int:
+    """Rows of a Parquet file."""
+    import polars as pl
+
+    return pl.scan_parquet(path).select(pl.len()).collect().item()
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """The child's arguments (the parent builds them)."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -201,6 +271,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--reps", type=int, default=2)
     parser.add_argument("--result", type=Path, required=True)
     parser.add_argument("--profile", type=Path, default=None)
+    parser.add_argument(
+        "--budget-share", type=float, default=0.10, help="plan: of the total offer cost"
+    )
     return parser.parse_args(argv)
 
 
@@ -211,6 +284,7 @@ STEPS = {
     "train": step_train,
     "scoring_snapshot": step_scoring_snapshot,
     "score": step_score,
+    "plan": step_plan,
 }
 
 

@@ -179,7 +179,43 @@ def run(talents: int, officers: int, actions: int, root: Path) -> int:
                 f"p95 {1000 * percentile(values, 95):6.0f} ms"
             )
     print(f"actions written {written} of {expected}; errors {len(errors)} {errors[:3]}")
+    print(
+        "load average (1, 5, 15 min) at the end: " + " ".join(f"{v:.1f}" for v in os.getloadavg())
+    )
+    page_costs(counties[0], on_list.filter(pl.col("county") == counties[0])["talent_id"][0])
     return 0 if written == expected and not errors else 1
+
+
+def page_costs(county: str, talent: str, reps: int = 5) -> None:
+    """Each page once more in this process (Django's test client, same database): the CPU it
+    costs and its queries. Wall far above CPU under the load test means waiting for a core,
+    not for the database (SQLite runs in the serving process, so its work is CPU here too)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=f"bench_{county}"))
+    form = {"action": "note", "action_date": AS_OF.isoformat(), "note": "bench-cost"}
+    pages = (
+        ("list", lambda: client.get("/")),
+        ("talent", lambda: client.get(f"/talents/{talent}/")),
+        ("action", lambda: client.post(f"/talents/{talent}/actions/", form)),
+    )
+    print(f"in-process cost per page (best of {reps}; load {os.getloadavg()[0]:.1f}):")
+    for kind, call in pages:
+        call()  # warm
+        best_cpu, best_wall = float("inf"), float("inf")
+        for _ in range(reps):
+            wall, cpu = time.perf_counter(), time.process_time()
+            with CaptureQueriesContext(connection) as queries:
+                call()
+            best_cpu = min(best_cpu, time.process_time() - cpu)
+            best_wall = min(best_wall, time.perf_counter() - wall)
+        print(
+            f"  {kind:<7} CPU {1000 * best_cpu:5.0f} ms, wall {1000 * best_wall:5.0f} ms, {len(queries)} queries"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -339,6 +339,19 @@ def open_champion(tracking_uri: str) -> tuple[AttritionModel, str]:
         raise
 
 
+def champion_version(tracking_uri: str) -> str:
+    """The champion's version alone (no model download); the same one-line errors as open_champion."""
+    check_model_store(tracking_uri)
+    try:
+        return str(MlflowClient(tracking_uri).get_model_version_by_alias(MODEL_NAME, ALIAS).version)
+    except MlflowException as err:
+        if is_missing_champion(err):
+            raise NoChampion(
+                f"no champion model '{MODEL_NAME}' in the MLflow store {tracking_uri}; {TRAIN_HOW}"
+            ) from None
+        raise
+
+
 PLAN_EXPERIMENT = "offer-plan"
 
 

@@ -25,9 +25,13 @@ def greedy_fill(order: np.ndarray, gain: np.ndarray, cost: np.ndarray, budget: f
     take = order[:prefix][useful[:prefix]]
     chosen[take] = True
     left = budget - (cum[prefix - 1] if prefix else 0.0)
-    for pos in range(prefix, len(order)):
+    # After the prefix only offers that still fit can be taken: look at those alone, in order
+    # (left only falls, so one that does not fit now never will).
+    rest = np.arange(prefix, len(order))
+    rest = rest[useful[prefix:] & (ordered_cost[prefix:] <= left)]
+    for pos in rest:
         i = order[pos]
-        if useful[pos] and cost[i] <= left:
+        if cost[i] <= left:
             chosen[i] = True
             left -= cost[i]
     return chosen

@@ -11,6 +11,11 @@ import polars as pl
 from plan.select import value_order
 
 ORDINARY_BACHELOR = "ordinary_bachelor_no_city_subsidy"
+# A group of fewer eligible talents is flagged `too_small` and left out of plan.html/plan.xlsx:
+# its "talents kept" is a fraction of one person, and a county-level policy for a handful of
+# people is a decision about those people, not a group what-if. The rule is the group's size
+# only, so it never hides a group for its figures.
+MIN_GROUP = 30
 
 
 def end_band(as_of: date) -> pl.Expr:
@@ -37,7 +42,8 @@ def _totals() -> list[pl.Expr]:
 
 def group_whatif(plan: pl.DataFrame, as_of: date, city_funded: pl.Series) -> pl.DataFrame:
     """Per county x education x subsidy-end band, and for ordinary bachelors with no city
-    subsidy: talents, cost if all were offered, talents and talent-months expected kept."""
+    subsidy: talents, cost if all were offered, talents and talent-months expected kept;
+    groups under MIN_GROUP talents flagged too_small and sorted last."""
     frame = plan.with_columns(end_band(as_of))
     groups = frame.group_by("county", "education", "subsidy_end_band").agg(_totals())
     ordinary = frame.filter(
@@ -50,7 +56,10 @@ def group_whatif(plan: pl.DataFrame, as_of: date, city_funded: pl.Series) -> pl.
     )  # fmt: skip
     out = pl.concat([groups, ordinary.select(groups.columns)])
     per = (pl.col("talent_months_gained") / pl.col("cost_yuan") * 100_000).alias("months_per_100k_yuan")
-    return out.with_columns(per).sort("months_per_100k_yuan", descending=True, nulls_last=True)
+    small = (pl.col("talents") < MIN_GROUP).alias("too_small")
+    return out.with_columns(per, small).sort(
+        ["too_small", "months_per_100k_yuan"], descending=[False, True], nulls_last=True
+    )
 
 
 def gain_curve(plan: pl.DataFrame, step: float = 100_000.0, budget: float = 0.0, points: int = 40) -> pl.DataFrame:

@@ -11,6 +11,7 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
+from plan.whatif import MIN_GROUP
 from reports.labels import label_code
 from reports.write import _publish, write_atomic
 
@@ -34,7 +35,26 @@ WORDS = {
     "selected": ("入选名单（按每元效果排序）", "Selected offers (by gain per yuan)"),
     "how": ("说明", "How to read"),
     "lottery": ("抽签", "Lottery"),
+    "small": ("另有 {n} 个不足 {m} 人的组未列出（人数太少，测算没有意义；见 whatif.parquet 的 too_small 列）。",
+              "{n} groups of fewer than {m} talents are not shown (too few to mean anything; whatif.parquet, column too_small)."),
+    "footer": ("第 &P 页，共 &N 页", "Page &P of &N"),
+    "cut": ("本表列出排序最前的 {k:,} 条（共 {n:,} 名合格人才）；完整名单见同一文件夹的 plan.csv。",
+            "The first {k:,} offers by rank (of {n:,} eligible talents); the full list is plan.csv in this folder."),
 }  # fmt: skip
+# Print widths (characters) of the offers and what-if columns: A4 landscape at about 100%.
+WIDTHS = {
+    "rank": 7, "talent_id": 11, "county": 8, "offer_kind": 12, "monthly_yuan": 9, "cost_yuan": 10,
+    "p_leave_12m": 9, "p_leave_12m_with_offer": 10, "months_gained": 8, "months_gained_low": 8,
+    "months_gained_high": 8, "selected": 6, "lottery": 7, "education": 20, "subsidy_end_band": 10,
+    "talents": 8, "talents_kept": 10, "talent_months_gained": 10, "months_per_100k_yuan": 10,
+}  # fmt: skip
+# The offers sheet holds the best offers first (every selected one, then the next by rank) up to
+# this many rows; the full list of every eligible talent is plan.csv / plan.parquet. Writing
+# Excel cells costs ~10 us each, so 630,000 talents x 13 columns would take over a minute.
+OFFERS_SHEET_MAX = 20_000
+WIDE_COST = 14  # a whole group's cost runs to millions of yuan
+YUAN = ("monthly_yuan", "cost_yuan")
+SHARES = ("p_leave_12m", "p_leave_12m_with_offer")
 COLUMNS = {
     "rank": ("排序", "Rank"), "talent_id": ("人才编号", "Talent"), "county": ("县市区", "County"),
     "offer_kind": ("要约类型", "Offer"), "monthly_yuan": ("月额（元）", "Monthly (yuan)"),
@@ -112,11 +132,29 @@ def draw_curve(curve: pl.DataFrame, budget: float, lang: str) -> str:
     return "\n".join(parts)
 
 
+def _cell(v) -> str:
+    if isinstance(v, float):
+        return f"{v:,.2f}"
+    if isinstance(v, int) and not isinstance(v, bool):
+        return f"{v:,}"
+    return "" if v is None else escape(str(v))
+
+
+def _html_numbers(frame: pl.DataFrame) -> pl.DataFrame:
+    """Yuan as whole yuan and probabilities as percentages, as in the workbook."""
+    yuan = [c for c in YUAN if c in frame.columns]
+    shares = [c for c in SHARES if c in frame.columns]
+    return frame.with_columns(
+        *[pl.col(c).round(0).cast(pl.Int64) for c in yuan],
+        *[(pl.col(c) * 100).round(1).cast(pl.String) + "%" for c in shares],
+    )
+
+
 def _table(frame: pl.DataFrame) -> str:
     head = "".join(f"<th>{escape(c)}</th>" for c in frame.columns)
     body = []
     for row in frame.iter_rows():
-        cells = [f"{v:,.2f}" if isinstance(v, float) else ("" if v is None else escape(str(v))) for v in row]
+        cells = [_cell(v) for v in row]
         body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
@@ -132,11 +170,21 @@ def _summary(figures: dict, as_of: str, lang: str) -> list[tuple[str, str]]:
     ]  # fmt: skip
 
 
+def shown_groups(whatif: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """The what-if groups large enough to show, and how many were left out as too small."""
+    if "too_small" not in whatif.columns:
+        return whatif, 0
+    small = int(whatif["too_small"].sum())
+    return whatif.filter(~pl.col("too_small")).drop("too_small"), small
+
+
 def render_plan_html(plan, whatif, curve, figures, as_of: str, lang: str, shown: int = 200) -> str:
     """The policy office's page: headline figures, the gain curve, the what-if, the top offers."""
     rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in _summary(figures, as_of, lang))
     note = f"<p class='note'>{_w('all_fit', lang)}</p>" if figures["everyone_fits"] else ""
     chosen = plan.filter("selected").sort("rank").head(shown).drop("selected")
+    groups, small = shown_groups(whatif)
+    small_note = f"<p class='how'>{_w('small', lang).format(n=small, m=MIN_GROUP)}</p>" if small else ""
     return f"""<!doctype html><html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
 <title>{_w('title', lang)} {as_of}</title><style>
 body{{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:24px;color:#222}}
@@ -145,8 +193,8 @@ th{{background:#f0f4f8}}.note{{color:#c0392b;font-weight:bold}}p.how{{max-width:
 </style></head><body><h1>{_w('title', lang)}（{as_of}）</h1>{note}<table>{rows}</table>
 <p class="how"><b>{_w('how', lang)}：</b>{escape(HOW_ZH if lang == 'zh' else HOW_EN)}</p>
 <h2>{_w('curve', lang)}</h2>{draw_curve(curve, figures['budget_yuan'], lang)}
-<h2>{_w('whatif', lang)}</h2>{_table(_label(whatif.head(40), lang))}
-<h2>{_w('selected', lang)}</h2>{_table(_label(chosen, lang))}
+<h2>{_w('whatif', lang)}</h2>{_table(_label(_html_numbers(groups.head(40)), lang))}{small_note}
+<h2>{_w('selected', lang)}</h2>{_table(_label(_html_numbers(chosen), lang))}
 </body></html>"""
 
 
@@ -181,6 +229,8 @@ def render_plan_workbook(plan, whatif, curve, figures, as_of: str, lang: str) ->
         curve_sheet.write_number(i, 1, g, num)
         curve_sheet.write_number(i, 2, d, num)
     curve_sheet.set_column(0, 2, 16)
+    curve_sheet.repeat_rows(0)
+    curve_sheet.fit_to_pages(1, 0)
     chart = book.add_chart({"type": "line"})
     sheet_name = curve_sheet.get_name()
     chart.add_series({"name": _w("curve_y", lang), "categories": [sheet_name, 1, 0, curve.height, 0],
@@ -192,27 +242,49 @@ def render_plan_workbook(plan, whatif, curve, figures, as_of: str, lang: str) ->
     chart.set_size({"width": 560, "height": 320})
     summary.insert_chart(r + 3, 0, chart)
     summary.fit_to_pages(1, 0)  # the chart and the note on one page width
-    for title, frame in (
-        ("要约名单" if zh else "Offers", plan.sort(["selected", "rank"], descending=[True, False])),
-        ("整组测算" if zh else "What-if", whatif),
-    ):
+    groups, small = shown_groups(whatif)
+    head = book.add_format({"bold": True, "bg_color": "#F0F4F8", "border": 1, "text_wrap": True, "valign": "top"})
+    yuan = book.add_format({"num_format": "#,##0", "border": 1})
+    share = book.add_format({"num_format": "0.0%", "border": 1})
+    offers = plan.sort(["selected", "rank"], descending=[True, False]).head(OFFERS_SHEET_MAX)
+    cut = _w("cut", lang).format(k=offers.height, n=plan.height) if offers.height < plan.height else None
+    sheets = (
+        ("要约名单" if zh else "Offers", offers, min(int(plan["selected"].sum()), offers.height), cut),
+        ("整组测算" if zh else "What-if", groups, groups.height, _w("small", lang).format(n=small, m=MIN_GROUP) if small else None),
+    )  # fmt: skip
+    for title, frame, printed, note in sheets:
         sheet = book.add_worksheet(title)
         shown = _label(frame, lang)
-        for c, name in enumerate(shown.columns):
-            sheet.write(0, c, name, bold)
-            sheet.set_column(c, c, 14)
+        sheet.set_row(0, 30)  # two lines of header
+        formats = []
+        for c, (code, name) in enumerate(zip(frame.columns, shown.columns, strict=True)):
+            sheet.write(0, c, name, head)
+            wide = code == "cost_yuan" and frame is groups
+            sheet.set_column(c, c, WIDE_COST if wide else WIDTHS.get(code, 12))
+            formats.append(yuan if code in YUAN else share if code in SHARES else num)
         for i, row in enumerate(shown.iter_rows(), start=1):
             for c, v in enumerate(row):
                 if isinstance(v, bool):
                     sheet.write(i, c, ("是" if v else "否") if zh else str(v), txt)
                 elif isinstance(v, (int, float)) and v is not None:
-                    sheet.write_number(i, c, v, num if isinstance(v, float) else txt)
+                    sheet.write_number(i, c, v, formats[c] if isinstance(v, float) else txt)
                 else:
                     sheet.write(i, c, "" if v is None else str(v), txt)
+        if note:
+            sheet.write(frame.height + 2, 0, note)
+            if frame is offers:  # also where it cannot be missed: above the print area's end
+                sheet.write(0, frame.width + 1, note)
         sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(frame.height, 1), frame.width - 1)
+        # Print: A4 landscape, one page wide, the header on every page, page numbers; the
+        # offers sheet prints the selected offers (the rest are below, for filtering).
+        sheet.set_paper(9)
         sheet.set_landscape()
+        sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
         sheet.fit_to_pages(1, 0)
         sheet.repeat_rows(0)
+        sheet.set_footer(f"&L{title}&R{_w('footer', lang)}")
+        sheet.print_area(0, 0, max(printed, 1) + (3 if note and printed == frame.height else 0), frame.width - 1)
     book.close()
     return buf.getvalue()
 
@@ -229,6 +301,10 @@ def write_plan(out_dir: Path, request, plan: pl.DataFrame, whatif, curve, figure
             data = io.BytesIO()
             frame.write_parquet(data)
             write_atomic(staging / name, data.getvalue())
+        # Every eligible talent, for the office's Excel (UTF-8 with BOM), best offers first.
+        data = io.BytesIO()
+        plan.sort(["selected", "rank"], descending=[True, False]).write_csv(data, include_bom=True)
+        write_atomic(staging / "plan.csv", data.getvalue())
         write_atomic(staging / "plan.xlsx", render_plan_workbook(plan, whatif, curve, figures, day, request.lang))
         html = render_plan_html(plan, whatif, curve, figures, day, request.lang)
         write_atomic(staging / "plan.html", html.encode("utf-8"))

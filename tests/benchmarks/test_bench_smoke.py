@@ -15,7 +15,7 @@ sys.path.insert(0, str(REPO))  # benchmarks/ is a folder of the repo, not an ins
 from benchmarks.measure import Measured, run_step  # noqa: E402
 from benchmarks.report import judge_target, render_quality, render_ratios, render_steps  # noqa: E402
 
-STEPS = ("simulate", "ingest", "training_snapshots", "train", "scoring_snapshot", "score")
+STEPS = ("simulate", "ingest", "training_snapshots", "train", "scoring_snapshot", "score", "plan")
 
 
 def measured(step: str, n: int, step_s: float, rss_mb: float = 500.0, **figures) -> Measured:
@@ -53,6 +53,22 @@ def test_ratios_divide_by_the_floor_and_by_bare_predict():
     text = "\n".join(render_ratios([snap, score]))
     assert "| 1,000 | 9 | 6.00 | 7.00 | 2.00 | 3.0x | 3.5x | <= 5x | met |" in text
     assert "| 4.0x | 1.5x | 1.5x | <= 2x (whole) | MISSED |" in text
+
+
+def test_the_plan_is_set_against_the_score_step_of_the_same_size_and_judged_at_1m():
+    parts = {"part_hazard_rows_s": 3.0, "part_predict_hazard_s": 5.0, "part_files_s": 2.0}
+    plan = measured("plan", 1_000_000, 45.0, rows=629_977, offers=60_000, budget_share=0.1, **parts)
+    slow = measured("plan", 1_000_000, 75.0, rows=629_977, offers=60_000, budget_share=0.1)
+    score = measured("score", 1_000_000, 50.0, bare_predict_s=25.0, rank_and_explain_s=40.0,
+                     files_s=4.0, model_predict_s=30.0)  # fmt: skip
+    text = "\n".join(render_ratios([score, plan]))
+    assert "| 1,000,000 | 629,977 | 45.0 | 50.0 | 0.90x | 47.0 | 52.0 | < 60 s | met |" in text
+    assert judge_target(slow) == "MISSED"
+    rows = render_steps([plan], [])
+    assert any(
+        "hazard rows 3.0 s" in r and "hazard predict 5.0 s" in r and "files 2.0 s" in r
+        for r in rows
+    )
 
 
 def test_a_child_is_measured_and_its_failure_reported(tmp_path):

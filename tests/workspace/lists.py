@@ -67,10 +67,14 @@ def contacts(counties=COUNTIES, per_county: int = PER_COUNTY) -> pl.DataFrame:
 
 
 def subsidies(counties=COUNTIES, per_county: int = PER_COUNTY) -> pl.DataFrame:
+    """One grant per talent. Grant ids are unique across counties, as in the registry: the
+    import upserts by grant_id, so a shared id (G0 of qihe and of xiajin) moved qihe's grant
+    to another test's talent, and the talent page lost its timeline when the test that
+    re-imported the fixture's grants ran on the other xdist worker."""
     ids = [t for c in counties for t in talent_ids(c, per_county)]
     return pl.DataFrame(
         {
-            "grant_id": [f"G{i}" for i in range(len(ids))],
+            "grant_id": [f"G-{t}" for t in ids],
             "talent_id": ids,
             "policy_id": ["P1"] * len(ids),
             "subsidy_type": ["living"] * len(ids),
