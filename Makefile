@@ -24,9 +24,16 @@ test: setup
 test-fast: setup
 	$(UV) run pytest -q -m "not slow" -p no:cacheprovider
 
+# Quality benches write their own sections of benchmarks/results.md (sizes overridable).
+BENCH_SMALL_SIZES ?= 1000,3000,20000
+BENCH_WORLDS_VARIANTS ?= 1,2,3,4,5
+BENCH_WORLDS_TALENTS ?= 6000
+
 bench: setup
 	$(UV) run python -m benchmarks.run
 	$(UV) run python -m benchmarks.workspace_load
+	$(UV) run python -m benchmarks.small --sizes $(BENCH_SMALL_SIZES)
+	$(UV) run python -m benchmarks.worlds --variants $(BENCH_WORLDS_VARIANTS) --talents $(BENCH_WORLDS_TALENTS)
 
 bench-web: setup
 	$(UV) run python -m benchmarks.workspace_load

@@ -20,6 +20,8 @@ import lightgbm as lgb
 import numpy as np
 import polars as pl
 
+from benchmarks.report import write_section
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -109,7 +111,7 @@ def verdict(row: dict) -> str:
 def render_worlds(rows: list[dict], header: str) -> str:
     """The worlds table as markdown."""
     lines = [
-        "# Benchmark: a family of worlds (`python -m benchmarks.worlds`)",
+        "## A family of worlds: each simulator variant against its own oracle (`python -m benchmarks.worlds`)",
         "",
         header,
         "",
@@ -131,23 +133,24 @@ def render_worlds(rows: list[dict], header: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Measure every variant and write the table."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--variants", default="0,1,2,3,4")
-    parser.add_argument("--talents", type=int, default=20_000)
+    parser.add_argument("--variants", default="1,2,3,4,5")
+    parser.add_argument("--talents", type=int, default=6_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--n-boot", type=int, default=200)
     parser.add_argument("--cache", type=Path, default=Path("/tmp/bench/worlds"))
-    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "worlds.md")
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results.md")
     args = parser.parse_args(argv)
     rows = []
     for variant in (int(v) for v in args.variants.split(",")):
         rows += measure_world(args.talents, args.seed, variant, args.cache, args.n_boot)
-        print(render_worlds(rows[-3:], "").splitlines()[-3:], flush=True)
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    header = (
-        f"Run {stamp}, {args.talents:,} talents, seed {args.seed}, as-of 2026-11-23, "
-        f"{args.n_boot} bootstrap resamples. Generated; do not edit by hand."
-    )
-    args.out.write_text(render_worlds(rows, header), encoding="utf-8")
+        print("\n".join(render_worlds(rows[-3:], "").splitlines()[-3:]), flush=True)
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        header = (
+            f"Run {stamp}, {args.talents:,} talents, seed {args.seed}, as-of 2026-11-23, "
+            f"{args.n_boot} bootstrap resamples, variants {args.variants} (written after each). "
+            "Generated into its section of results.md; do not edit by hand."
+        )
+        write_section(args.out, "worlds", render_worlds(rows, header))  # a cut-short run keeps rows
     return 0
 
 
