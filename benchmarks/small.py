@@ -172,7 +172,8 @@ def measure_size(n: int, seed: int, cache: Path, n_boot: int, cap: int) -> list[
             "talents": n, "h": h, "train_rows": block.height,
             "talent_rows": train.height, "events": int(event.sum()), "test_rows": test.height,
             "auc": roc_auc_score(y, ours), "ece": expected_calibration_error(ours, y),
-            "oracle_auc": m.get(f"oracle_auc_{h}m", float("nan")), "model_s": model_s,
+            "oracle_auc": m.get(f"oracle_auc_{h}m", float("nan")),
+            "logistic_auc": m[f"logistic_auc_{h}m"], "model_s": model_s,
             "leaf_rows": result.params.get(f"tuned_min_data_in_leaf_{h}m"),
             "blend": result.params.get(f"tuned_blend_weight_{h}m"),
         }  # fmt: skip
@@ -209,6 +210,7 @@ def render_rows(rows: list[dict]) -> list[str]:
     return [
         f"| {r['talents']:,} | {r['h']} m | {r['talent_rows']:,} of {r['train_rows']:,} ({r['events']:,}) "
         f"| {r['test_rows']:,} | {r['oracle_auc']:.4f} | {r['auc']:.4f} | {r['ece']:.4f} "
+        f"| {r['logistic_auc']:.4f} "
         f"| {r['rsf_auc']:.4f} | {r['rsf_ece']:.4f} | [{r['rsf_lo']:+.4f}, {r['rsf_hi']:+.4f}] "
         f"| {r['cox_auc']:.4f} | {r['cox_ece']:.4f} | [{r['cox_lo']:+.4f}, {r['cox_hi']:+.4f}] "
         f"| {r['leaf_rows']}, {r['blend']} | {r['model_s']:.0f} / {r['rsf_s']:.0f} / {r['cox_s']:.0f} "
@@ -226,9 +228,9 @@ def render(rows: list[dict], header: str) -> str:
             header,
             "",
             "| talents | h | survival training rows of block (events) | test rows | oracle AUC | model AUC "
-            "| model ECE | RSF AUC | RSF ECE | model - RSF, 95% | Cox AUC | Cox ECE "
+            "| model ECE | logistic AUC | RSF AUC | RSF ECE | model - RSF, 95% | Cox AUC | Cox ECE "
             "| model - Cox, 95% | min leaf, blend w | fit s (model all h / RSF / Cox) | verdict |",
-            "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---|---|---|",
+            "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---|---|---|",
             *render_rows(rows),
             "",
             "The model trains on every snapshot of the horizon's training block; RSF and Cox on "
