@@ -27,7 +27,7 @@ test-fast: setup
 # Quality benches write their own sections of benchmarks/results.md (sizes overridable).
 BENCH_SMALL_SIZES ?= 1000,3000,20000
 BENCH_WORLDS_VARIANTS ?= 1,2,3,4,5
-BENCH_WORLDS_TALENTS ?= 6000
+BENCH_WORLDS_TALENTS ?= 5000
 
 bench: setup
 	$(UV) run python -m benchmarks.run

@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     """Measure every variant and write the table."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--variants", default="1,2,3,4,5")
-    parser.add_argument("--talents", type=int, default=6_000)
+    parser.add_argument("--talents", type=int, default=5_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--n-boot", type=int, default=200)
     parser.add_argument("--cache", type=Path, default=Path("/tmp/bench/worlds"))
