@@ -24,10 +24,17 @@ test: setup
 test-fast: setup
 	$(UV) run pytest -q -m "not slow" -p no:cacheprovider
 
-# A small run: make bench BENCH_SIZES=2000 BENCH_WEB_TALENTS=2000
+# A small run: make bench BENCH_SIZES=2000 BENCH_WEB_TALENTS=2000 BENCH_SMALL_SIZES=1000
+# Quality benches write their own sections of benchmarks/results.md (sizes overridable).
+BENCH_SMALL_SIZES ?= 1000,3000,20000
+BENCH_WORLDS_VARIANTS ?= 1,2,3,4,5
+BENCH_WORLDS_TALENTS ?= 5000
+
 bench: setup
 	$(UV) run python -m benchmarks.run $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES))
 	$(UV) run python -m benchmarks.workspace_load $(if $(BENCH_WEB_TALENTS),--talents $(BENCH_WEB_TALENTS))
+	$(UV) run python -m benchmarks.small --sizes $(BENCH_SMALL_SIZES)
+	$(UV) run python -m benchmarks.worlds --variants $(BENCH_WORLDS_VARIANTS) --talents $(BENCH_WORLDS_TALENTS)
 
 bench-web: setup
 	$(UV) run python -m benchmarks.workspace_load

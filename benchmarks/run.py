@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from benchmarks.measure import Measured, describe_machine, process_tree_cpu_s, run_step
-from benchmarks.report import render_quality, render_ratios, render_steps
+from benchmarks.report import kept_sections, render_quality, render_ratios, render_steps
 
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = date(2026, 11, 23)
@@ -243,7 +243,9 @@ def write_results(bench: Bench, machine: dict[str, str], started: datetime, out:
         "during that step (it competes for the same 2 cores).",
         "",
     ]
-    text = "\n".join(lines)
+    # Sections other bench modules wrote (small registries, worlds) survive this rewrite.
+    kept = kept_sections(out.read_text(encoding="utf-8")) if out.is_file() else []
+    text = "\n".join(lines + [s + "\n" for s in kept])
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
     return text
