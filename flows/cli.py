@@ -284,7 +284,9 @@ def backtest(
 def monitor(
     data: DataOpt,
     lists: Annotated[Path, typer.Option(help="The folder `score` published its lists into.")],
-    out: Annotated[Path, typer.Option(help="Folder for OUT/<as-of>/ drift, backtest, monitor.html.")],
+    out: Annotated[
+        Path, typer.Option(help="Folder for OUT/<as-of>/ drift, backtest, monitor.html.")
+    ],
     as_of: DateOpt = None,
     lang: Annotated[str, typer.Option(help="zh or en.")] = "zh",
     work: WorkOpt = None,

@@ -101,9 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     if not api_url or not api_healthy(api_url):
         server, api_url = start_server(args.port)
         os.environ["PREFECT_API_URL"] = api_url
-    print(
-        f"Prefect UI: {api_url.removesuffix('/api')}  (deployments: weekly-risk-list, retrain)"
-    )
+    print(f"Prefect UI: {api_url.removesuffix('/api')}  (deployments: weekly-risk-list, retrain)")
     from prefect import serve
 
     try:

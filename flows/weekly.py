@@ -50,7 +50,11 @@ def weekly_cycle(
     trained = None
     if watched.decision.fire and retrain:
         outcome = as_task(train.train_model)(train_request(request.data, request.as_of), settings)
-        trained = {"run_id": outcome.run_id, "version": outcome.version, "promoted": outcome.promoted}
+        trained = {
+            "run_id": outcome.run_id,
+            "version": outcome.version,
+            "promoted": outcome.promoted,
+        }
         logger.info("retrained: v%s promoted=%s", outcome.version, outcome.promoted)
     return {
         "folder": str(scored.folder),

@@ -323,10 +323,14 @@ def log_plan_run(tracking_uri: str, params: dict[str, str], figures: dict, folde
     experiment_id = (
         found.experiment_id
         if found is not None
-        else client.create_experiment(PLAN_EXPERIMENT, artifact_location=artifact_root(tracking_uri))
+        else client.create_experiment(
+            PLAN_EXPERIMENT, artifact_location=artifact_root(tracking_uri)
+        )
     )
     numbers = {k: float(v) for k, v in figures.items() if isinstance(v, (int, float))}
-    with mlflow.start_run(experiment_id=experiment_id, run_name=f"plan {params.get('as_of', '')}") as run:
+    with mlflow.start_run(
+        experiment_id=experiment_id, run_name=f"plan {params.get('as_of', '')}"
+    ) as run:
         mlflow.log_params(params)
         mlflow.log_metrics(numbers)
         mlflow.set_tags({"model_name": MODEL_NAME, "model_version": str(figures.get("model_version")),
@@ -371,7 +375,9 @@ def champion_facts(tracking_uri: str) -> ChampionFacts:
         order_by=["attributes.start_time DESC"], max_results=1,
     )  # fmt: skip
     last = newest[0].data.tags.get("data.train_as_of") if newest else None
-    return ChampionFacts(str(version.version), version.run_id, dict(run.data.metrics), reference, last)
+    return ChampionFacts(
+        str(version.version), version.run_id, dict(run.data.metrics), reference, last
+    )
 
 
 MONITOR_EXPERIMENT = "talent-attrition-monitor"
@@ -391,7 +397,9 @@ def log_monitor_run(
     experiment_id = (
         found.experiment_id
         if found is not None
-        else client.create_experiment(MONITOR_EXPERIMENT, artifact_location=artifact_root(tracking_uri))
+        else client.create_experiment(
+            MONITOR_EXPERIMENT, artifact_location=artifact_root(tracking_uri)
+        )
     )
     for old in client.search_runs([experiment_id], f"tags.week = '{as_of}'"):
         client.delete_run(old.info.run_id)

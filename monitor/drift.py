@@ -15,8 +15,13 @@ has drifted when its PSI exceeds BOTH
   second-order term is the chi-square statistic); the bound is its `noise_quantile` (0.999)
   quantile. With a small county (a few hundred talents) noise alone reaches 0.2, so the
   fixed line alone would fire on noise.
-Both bounds are conservative for this week's snapshot: most of its talents were in the
-reference too, and overlapping samples differ less than independent ones.
+The noise bound counts sampling units, not rows: a feature that is one value per employer
+(its headcount, its departures) or per county (the county's leave rate) varies by employer or
+county, so its n is the number of employers or counties (found at training: the feature never
+takes two values within one), else talents of 40 employers would read as 1,200 independent
+draws and every re-estimated county rate as drift. Both bounds are conservative for this week's
+snapshot otherwise: most of its talents were in the reference too, and overlapping samples
+differ less than independent ones.
 A null share has changed when it moved by more than max(`null_share_min`, 3.29 standard errors
 of a difference of two proportions) (two-sided 0.1%). New categorical levels are listed.
 """
@@ -30,6 +35,31 @@ import polars as pl
 from scipy.stats import chi2
 
 REFERENCE_VERSION = 1
+UNITS = ("county", "employer_id")  # coarsest first: a county-level feature is employer-level too
+
+
+def sampling_units(frame: pl.DataFrame, cols: list[str]) -> dict[str, str]:
+    """Per feature, the coarsest unit (county, employer_id) it is constant within, else talent."""
+    found = {c: "talent" for c in cols}
+    for unit in reversed(UNITS):  # employer first, then overwritten by county when both hold
+        if unit not in frame.columns or not cols:
+            continue
+        mine = [c for c in cols if c != unit]  # the county mix itself is the talents'
+        # a null is a value: a mostly-null talent feature is not per-employer by accident
+        within = frame.group_by(unit).agg(pl.col(c).n_unique() for c in mine)
+        most = within.select(pl.col(c).max() for c in mine).row(0, named=True)
+        distinct = frame.get_column(unit).n_unique()
+        for c in mine:
+            if (most[c] or 0) <= 1 and distinct < frame.height:
+                found[c] = unit
+    return found
+
+
+def unit_count(frame: pl.DataFrame, unit: str) -> int | None:
+    """How many sampling units the frame holds (None for talents: its rows are counted)."""
+    if unit == "talent" or unit not in frame.columns:
+        return None
+    return frame.get_column(unit).n_unique()
 
 
 def _as_float(frame: pl.DataFrame, col: str) -> np.ndarray:
@@ -64,9 +94,9 @@ def level_counts(frame: pl.DataFrame, col: str) -> tuple[dict[str, int], int]:
     counts = frame.get_column(col).cast(pl.String).value_counts()
     nulls = counts.filter(pl.col(col).is_null()).get_column("count").sum()
     known = counts.filter(pl.col(col).is_not_null())
-    return dict(zip(known.get_column(col).to_list(), known.get_column("count").to_list())), int(
-        nulls or 0
-    )
+    return dict(
+        zip(known.get_column(col).to_list(), known.get_column("count").to_list(), strict=False)
+    ), int(nulls or 0)
 
 
 def drift_reference(
@@ -93,16 +123,22 @@ def drift_reference(
     }
     if "as_of" in snapshot.columns and snapshot.height:
         ref["snapshot_as_of"] = str(snapshot.get_column("as_of").max())
+    cats = [c for c in categorical if c in snapshot.columns]
+    units = sampling_units(snapshot, num + cats)
+    counted = {u: unit_count(snapshot, u) for u in set(units.values())}
     for c in num:
         counts, nulls = bin_counts(_as_float(snapshot, c), edges[c])
-        ref["numeric"][c] = {"edges": edges[c], "counts": counts, "nulls": nulls}
-    for c in (c for c in categorical if c in snapshot.columns):
+        ref["numeric"][c] = {"edges": edges[c], "counts": counts, "nulls": nulls,
+                             "unit": units[c], "units": counted[units[c]]}  # fmt: skip
+    for c in cats:
         levels, nulls = level_counts(snapshot, c)
         ordered = sorted(levels)
         ref["categorical"][c] = {
             "levels": ordered,
             "counts": [levels[v] for v in ordered],
             "nulls": nulls,
+            "unit": units[c],
+            "units": counted[units[c]],
         }
     for c in score_cols:
         counts, nulls = bin_counts(_as_float(scores, c), score_edges[c])
@@ -134,13 +170,16 @@ def null_share_bound(nulls_ref: int, n_ref: int, nulls_now: int, n_now: int, flo
     return max(floor, 3.29 * math.sqrt(pooled * (1 - pooled) * (1 / n_ref + 1 / n_now)))
 
 
-def _row(feature, kind, ref_counts, now_counts, ref_nulls, now_nulls, new_levels, settings):
+def _row(feature, kind, ref_counts, now_counts, ref_nulls, now_nulls, new_levels, settings,
+         units=(None, None)):  # fmt: skip
     threshold, quantile, null_floor = settings
     ref_counts, now_counts = np.asarray(ref_counts, float), np.asarray(now_counts, float)
     n_ref, n_now = int(ref_counts.sum()), int(now_counts.sum())
     used = int(((ref_counts + now_counts) > 0).sum())
     value = psi(ref_counts, now_counts)
-    bound = psi_noise_bound(n_ref, n_now, used, quantile)
+    # the noise of a per-employer (per-county) feature is that of its employers (counties)
+    eff_ref, eff_now = min(n_ref, units[0] or n_ref), min(n_now, units[1] or n_now)
+    bound = psi_noise_bound(eff_ref, eff_now, used, quantile)
     tot_ref, tot_now = n_ref + ref_nulls, n_now + now_nulls
     share_ref = ref_nulls / tot_ref if tot_ref else float("nan")
     share_now = now_nulls / tot_now if tot_now else float("nan")
@@ -151,14 +190,15 @@ def _row(feature, kind, ref_counts, now_counts, ref_nulls, now_nulls, new_levels
         "psi": value,
         "psi_noise_bound": bound,
         "psi_limit": max(threshold, bound) if math.isfinite(bound) else threshold,
-        "drifted": bool(math.isfinite(value) and value > max(threshold, bound if math.isfinite(bound) else 0)),
+        "drifted": bool(
+            math.isfinite(value) and value > max(threshold, bound if math.isfinite(bound) else 0)
+        ),
+        "n_effective": min(eff_ref, eff_now),
         "n_reference": tot_ref,
         "n_now": tot_now,
         "null_share_reference": share_ref,
         "null_share_now": share_now,
-        "null_share_changed": bool(
-            math.isfinite(moved) and abs(share_now - share_ref) > moved
-        ),
+        "null_share_changed": bool(math.isfinite(moved) and abs(share_now - share_ref) > moved),
         "new_levels": ", ".join(new_levels[:20]),
         "new_level_share": (
             float(now_counts[-1] / n_now) if kind == "categorical" and n_now else 0.0
@@ -178,11 +218,19 @@ def compare_to_reference(
     """One row per feature and score: PSI, its limit, drifted, null shares, new levels, rank."""
     settings = (psi_threshold, noise_quantile, null_share_min)
     rows = []
+    now_units = {u: unit_count(snapshot, u) for u in ("talent", *UNITS)}
+
+    def units(ref: dict) -> tuple[int | None, int | None]:
+        unit = ref.get("unit", "talent")
+        return ref.get("units"), now_units.get(unit)
+
     for c, ref in reference["numeric"].items():
         if c not in snapshot.columns:
             continue
         counts, nulls = bin_counts(_as_float(snapshot, c), ref["edges"])
-        rows.append(_row(c, "numeric", ref["counts"], counts, ref["nulls"], nulls, [], settings))
+        rows.append(
+            _row(c, "numeric", ref["counts"], counts, ref["nulls"], nulls, [], settings, units(ref))
+        )
     for c, ref in reference["categorical"].items():
         if c not in snapshot.columns:
             continue
@@ -192,7 +240,17 @@ def compare_to_reference(
         # bins: the reference's levels, then one bin for every level it never saw
         now_counts = [now.get(v, 0) for v in ref["levels"]] + [sum(now[v] for v in new)]
         rows.append(
-            _row(c, "categorical", [*ref["counts"], 0], now_counts, ref["nulls"], nulls, new, settings)
+            _row(
+                c,
+                "categorical",
+                [*ref["counts"], 0],
+                now_counts,
+                ref["nulls"],
+                nulls,
+                new,
+                settings,
+                units(ref),
+            )  # fmt: skip
         )
     for c, ref in reference["scores"].items():
         if c not in scores.columns:
@@ -201,9 +259,9 @@ def compare_to_reference(
         rows.append(_row(c, "score", ref["counts"], counts, ref["nulls"], nulls, [], settings))
     ranks = {name: i + 1 for i, (name, _) in enumerate(reference.get("importance", []))}
     frame = pl.DataFrame(rows).with_columns(
-        pl.col("feature").replace_strict(ranks, default=None, return_dtype=pl.Int32).alias(
-            "importance_rank"
-        )
+        pl.col("feature")
+        .replace_strict(ranks, default=None, return_dtype=pl.Int32)
+        .alias("importance_rank")
     )
     return frame.with_columns(
         (pl.col("importance_rank") <= top_features).fill_null(False).alias("top_feature")
@@ -236,9 +294,14 @@ def expected_departures(
             ("county_top", top, "county"),
             ("all", scores, None),
         ):
-            by = [pl.lit(kind).alias("kind"), (pl.col(key) if key else pl.lit("all")).cast(pl.String).alias("group")]
+            by = [
+                pl.lit(kind).alias("kind"),
+                (pl.col(key) if key else pl.lit("all")).cast(pl.String).alias("group"),
+            ]
             parts.append(
-                frame.group_by(by).agg(aggs).with_columns(pl.lit(h, dtype=pl.Int32).alias("horizon_months"))
+                frame.group_by(by)
+                .agg(aggs)
+                .with_columns(pl.lit(h, dtype=pl.Int32).alias("horizon_months"))
             )
     out = pl.concat(parts)
     return out.select(

@@ -23,8 +23,17 @@ TEXT = {
             "人数少时单凭偶然也会有差别，所以门槛取“0.2”与“偶然差别上限”中较大的一个。"
             "“重要”指对模型判断影响最大的前{k}个特征。"
         ),
-        "drift_cols": ["项目", "类型", "重要性排名", "稳定性指数 PSI", "门槛", "是否明显变化",
-                       "训练时缺失比例", "本周缺失比例", "新出现的类别"],
+        "drift_cols": [
+            "项目",
+            "类型",
+            "重要性排名",
+            "稳定性指数 PSI",
+            "门槛",
+            "是否明显变化",
+            "训练时缺失比例",
+            "本周缺失比例",
+            "新出现的类别",
+        ],
         "kinds": {"numeric": "数值", "categorical": "类别", "score": "模型分数"},
         "none_ref": "当前模型没有保存训练时的人群参照，无法计算漂移。",
         "drift_more": "另有 {n} 个项目变化不明显，未列出（见 drift.parquet）。",
@@ -54,8 +63,17 @@ TEXT = {
             "limit is the larger of 0.2 and the chance bound. 'Rank' is the feature's importance "
             "(the top {k} count for retraining)."
         ),
-        "drift_cols": ["item", "kind", "rank", "PSI", "limit", "drifted", "missing at training",
-                       "missing now", "new levels"],
+        "drift_cols": [
+            "item",
+            "kind",
+            "rank",
+            "PSI",
+            "limit",
+            "drifted",
+            "missing at training",
+            "missing now",
+            "new levels",
+        ],
         "kinds": {"numeric": "number", "categorical": "category", "score": "model score"},
         "none_ref": "The model has no stored training reference; drift cannot be measured.",
         "drift_more": "{n} more items did not move materially (see drift.parquet).",
@@ -131,15 +149,23 @@ def render_monitor(
         )  # fmt: skip
         rows = [
             [
-                r["feature"], t["kinds"][r["kind"]], r["importance_rank"] or "—", _num(r["psi"]),
-                _num(r["psi_limit"]), t["yes_word"] if r["drifted"] else t["no_word"],
-                _pct(r["null_share_reference"]), _pct(r["null_share_now"]), r["new_levels"] or "—",
+                r["feature"],
+                t["kinds"][r["kind"]],
+                r["importance_rank"] or "—",
+                _num(r["psi"]),
+                _num(r["psi_limit"]),
+                t["yes_word"] if r["drifted"] else t["no_word"],
+                _pct(r["null_share_reference"]),
+                _pct(r["null_share_now"]),
+                r["new_levels"] or "—",
             ]  # fmt: skip
             for r in shown.iter_rows(named=True)
         ]
         body.append(_table(t["drift_cols"], rows))
         if drift.height > shown.height:
-            body.append(f"<p class=note>{escape(t['drift_more'].format(n=drift.height - shown.height))}</p>")
+            body.append(
+                f"<p class=note>{escape(t['drift_more'].format(n=drift.height - shown.height))}</p>"
+            )
     week = expected.filter(pl.col("horizon_months") == headline)
     body.append(f"<h2>{escape(t['expected'].format(h=headline))}</h2>")
     body.append(f"<p>{escape(t['expected_help'])}</p>")
@@ -147,8 +173,12 @@ def render_monitor(
         _table(
             t["exp_cols"],
             [
-                [_group_name(r["kind"], r["group"], t, tiers), f"{r['n']:,}",
-                 f"{r['expected_departed']:.1f}", f"{r['expected_low']:.1f}–{r['expected_high']:.1f}"]  # fmt: skip
+                [
+                    _group_name(r["kind"], r["group"], t, tiers),
+                    f"{r['n']:,}",
+                    f"{r['expected_departed']:.1f}",
+                    f"{r['expected_low']:.1f}–{r['expected_high']:.1f}",
+                ]  # fmt: skip
                 for r in week.iter_rows(named=True)
             ],
         )
@@ -167,8 +197,13 @@ def render_monitor(
             _table(
                 t["past_cols"],
                 [
-                    [r["list_as_of"], _group_name(r["kind"], r["group"], t, tiers), f"{r['n']:,}",
-                     f"{r['expected_departed']:.1f}", f"{r['n_departed']:,}"]  # fmt: skip
+                    [
+                        r["list_as_of"],
+                        _group_name(r["kind"], r["group"], t, tiers),
+                        f"{r['n']:,}",
+                        f"{r['expected_departed']:.1f}",
+                        f"{r['n_departed']:,}",
+                    ]  # fmt: skip
                     for r in past.iter_rows(named=True)
                 ],
             )

@@ -60,11 +60,17 @@ def decide_retrain(
 ) -> RetrainDecision:
     """Apply rules (a)-(d) to the backtest figures and this week's drift table."""
     reasons, checks = [], []
-    mine = _cohort(figures).filter(
-        pl.col("matured") & (pl.col("model_version") == str(champion_version))
-    ) if figures.height else figures
+    mine = (
+        _cohort(figures).filter(
+            pl.col("matured") & (pl.col("model_version") == str(champion_version))
+        )
+        if figures.height
+        else figures
+    )
     for h in sorted(champion_auc):
-        rows = mine.filter(pl.col("horizon_months") == h).sort("list_as_of") if mine.height else mine
+        rows = (
+            mine.filter(pl.col("horizon_months") == h).sort("list_as_of") if mine.height else mine
+        )
         if not rows.height:
             checks.append(f"{h}m: no matured list of v{champion_version} yet")
             continue
@@ -76,7 +82,9 @@ def decide_retrain(
                 f"(95% {last['auc_low']:.3f}-{high:.3f}) is below the champion's out-of-time {ref:.3f}"
             )
         else:
-            checks.append(f"(a) {h}m AUC of {last['list_as_of']}: {_f(last['auc'])} vs {ref:.3f}, within")
+            checks.append(
+                f"(a) {h}m AUC of {last['list_as_of']}: {_f(last['auc'])} vs {ref:.3f}, within"
+            )
         sides = [_side(r) for r in rows.tail(2).iter_rows(named=True)]
         if len(sides) == 2 and sides[0] != 0 and sides[0] == sides[1]:
             two = rows.tail(2).iter_rows(named=True)
@@ -86,7 +94,9 @@ def decide_retrain(
                 for r in two
             )
             word = "above" if sides[0] > 0 else "below"
-            reasons.append(f"(b) {h}m realised rate {word} the predicted interval twice in a row ({said})")
+            reasons.append(
+                f"(b) {h}m realised rate {word} the predicted interval twice in a row ({said})"
+            )
         else:
             checks.append(f"(b) {h}m realised vs predicted rate: not outside twice in a row")
     top = drift.filter(pl.col("top_feature") & pl.col("drifted")) if drift.height else drift
@@ -100,8 +110,12 @@ def decide_retrain(
     if not reasons:
         age = None if last_trained is None else months_between(last_trained, as_of)
         if age is None or age >= fallback_months:
-            since = "never trained" if age is None else f"last trained {last_trained}, {age} months ago"
-            reasons.append(f"(d) fallback: nothing fired and {since} (every {fallback_months} months)")
+            since = (
+                "never trained" if age is None else f"last trained {last_trained}, {age} months ago"
+            )
+            reasons.append(
+                f"(d) fallback: nothing fired and {since} (every {fallback_months} months)"
+            )
         else:
             checks.append(f"(d) last trained {last_trained}, {age} of {fallback_months} months")
     return RetrainDecision(bool(reasons), reasons, checks)

@@ -71,7 +71,9 @@ def read_week_list(lists_dir: Path, as_of: date) -> pl.DataFrame:
         raise UsageError(f"{path}: cannot be read as Parquet ({str(err).splitlines()[0][:100]})")
 
 
-def week_drift(extract, week: pl.DataFrame, reference: dict | None, as_of: date, settings: Settings):
+def week_drift(
+    extract, week: pl.DataFrame, reference: dict | None, as_of: date, settings: Settings
+):
     """This week's snapshot and list scores against the champion's training reference."""
     if reference is None:
         return pl.DataFrame()
@@ -178,4 +180,3 @@ def run_monitor(
     write_monitor(folder, drift, expected, decision, as_of, facts, lang, figures, groups, settings)
     log_week(settings, as_of, facts, headline_metrics(figures, drift, decision), decision, folder)
     return MonitorResult(decision, drift, folder, facts.version, lists.skipped)
-

@@ -74,7 +74,9 @@ def feature_importance(model, frame: pl.DataFrame, horizon: int, rows: int, seed
     """Mean |log-odds contribution| per feature (trees' TreeSHAP plus the linear terms) on a sample."""
     sample = frame if frame.height <= rows else frame.sample(rows, seed=seed)
     contrib = model.contributions(sample, horizon=horizon).drop("bias")
-    return {k: float(v) for k, v in contrib.select(pl.all().abs().mean()).row(0, named=True).items()}
+    return {
+        k: float(v) for k, v in contrib.select(pl.all().abs().mean()).row(0, named=True).items()
+    }
 
 
 def build_drift_reference(frame: pl.DataFrame, result: TrainResult, config: RunConfig) -> dict:
@@ -91,7 +93,12 @@ def build_drift_reference(frame: pl.DataFrame, result: TrainResult, config: RunC
     )
     spec = model.spec
     return drift_reference(
-        newest, model.predict(newest), list(spec.numeric), list(spec.categorical), importance, m.bins
+        newest,
+        model.predict(newest),
+        list(spec.numeric),
+        list(spec.categorical),
+        importance,
+        m.bins,
     )
 
 
@@ -111,7 +118,11 @@ def log_and_promote(
     try:
         with warnings.catch_warnings(record=True):
             run_id = log_training_run(
-                result, params, data_info, settings.tracking_uri, git_commit=current_commit(),
+                result,
+                params,
+                data_info,
+                settings.tracking_uri,
+                git_commit=current_commit(),
                 drift_reference=reference,
             )
         decision = promote_if_better(

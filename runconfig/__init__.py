@@ -68,7 +68,9 @@ class TrainParams(BaseModel):
     blend_weight: float = Field(default=0.5, ge=0.0, le=1.0)
     tune_capacity: bool = True  # leaves by a rule of rows, searched when small (models/capacity.py)
     tune_blend: bool = False  # on the validation block: biased to the trees (models/capacity.py)
-    search_max_rows: int = Field(default=0, ge=0)  # training rows per horizon; 0: off (on 3k talents the search lost AUC and ECE)
+    search_max_rows: int = Field(
+        default=0, ge=0
+    )  # training rows per horizon; 0: off (on 3k talents the search lost AUC and ECE)
     max_train_rows: int | None = 1_500_000
     max_x_levels: int = Field(default=24, ge=1)  # per x_* text attribute (models/levels.py)
     min_x_level_talents: int = Field(default=30, ge=1)  # rarer levels are pooled into OTHER

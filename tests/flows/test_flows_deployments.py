@@ -1,17 +1,28 @@
-"""Against a real Prefect server process: the two deployments, their schedules, a triggered run."""
+"""Against a real Prefect server process: the deployments, the schedule, triggered weekly runs.
+
+The weekly cycle (score -> monitor -> retrain when the rule fires) is run on the session's
+registry (no drift: the champion was trained on it this week, nothing retrains) and on a
+drifted extract of the same simulated world: a variant in which talents change jobs about
+seven times as often (HazardParams.job_change_rate 0.08 instead of 0.011, through the
+simulator's --variant file), so months since the last job change, the champion's most
+important feature, has moved: the rule fires with reason (c) and the flow retrains.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
+from datetime import date
 
 import httpx
 import pytest
 
-from flows.deploy import MONTHLY_CRON, TIMEZONE, WEEKLY_CRON, start_server
+from flows.deploy import TIMEZONE, WEEKLY_CRON, start_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 
@@ -35,11 +46,14 @@ def wait_for(predicate, seconds: float, what: str):
 @pytest.fixture
 def served(pipeline, tmp_path):
     """A real `prefect server` on 127.0.0.1 and `python -m flows.deploy` serving against it."""
+    # A copy of the session's store: a retrain here must not move the other tests' champion.
+    shutil.copytree(pipeline["root"] / "mlruns", tmp_path / "mlruns")
+    uri = f"sqlite:///{tmp_path / 'mlruns' / 'mlflow.db'}"
     server, api = start_server(free_port(), wait_seconds=180)
     env = {
         **os.environ,
         "PREFECT_API_URL": api,
-        "MLFLOW_TRACKING_URI": str(pipeline["uri"]),
+        "MLFLOW_TRACKING_URI": uri,
         "RETENTION_WORK_DIR": str(pipeline["work"]),
     }
     out = tmp_path / "lists"
@@ -58,7 +72,7 @@ def served(pipeline, tmp_path):
         stderr=subprocess.DEVNULL,
     )
     try:
-        yield httpx.Client(base_url=api, timeout=30), out
+        yield httpx.Client(base_url=api, timeout=30), out, uri
     finally:
         runner.terminate()
         runner.wait(timeout=60)
@@ -66,20 +80,31 @@ def served(pipeline, tmp_path):
         server.wait(timeout=60)
 
 
-def test_deployments_have_their_schedules_and_a_triggered_run_writes_a_risk_list(served):
-    client, out = served
+def finished_state(client, run_id: str):
+    state = client.get(f"/flow_runs/{run_id}").json()["state"]
+    return state if state["type"] in {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"} else None
+
+
+def test_deployments_have_their_schedules_and_a_triggered_run_writes_a_risk_list(
+    served, pipeline, tmp_path
+):
+    client, out, uri = served
+    from pipeline.extract import simulate_registry
+
+    variant = tmp_path / "job_churn.json"
+    variant.write_text(json.dumps({"job_change_rate": 0.08}))
+    drifted = tmp_path / "drifted"
+    simulate_registry(drifted, 1_200, 7, date(2026, 11, 23), variant=str(variant))
 
     def deployments():
         found = client.post("/deployments/filter", json={}).json()
         return {d["name"]: d for d in found} if len(found) == 2 else None
 
     by_name = wait_for(deployments, 120, "both deployments to be served")
-    weekly, monthly = by_name["weekly-risk-list"], by_name["monthly-retrain"]
+    weekly, retrain = by_name["weekly-risk-list"], by_name["retrain"]
     (weekly_schedule,) = [s["schedule"] for s in weekly["schedules"]]
-    (monthly_schedule,) = [s["schedule"] for s in monthly["schedules"]]
     assert (weekly_schedule["cron"], weekly_schedule["timezone"]) == (WEEKLY_CRON, TIMEZONE)
-    assert (monthly_schedule["cron"], monthly_schedule["timezone"]) == (MONTHLY_CRON, TIMEZONE)
-    assert monthly_schedule["day_or"] is False  # a Monday among the first seven days
+    assert retrain["schedules"] == []  # the monthly retrain is now the rule's fallback (d)
 
     run = client.post(
         f"/deployments/{weekly['id']}/create_flow_run", json={"parameters": {"as_of": "2026-11-23"}}
@@ -93,6 +118,33 @@ def test_deployments_have_their_schedules_and_a_triggered_run_writes_a_risk_list
     ended = wait_for(finished, 420, "the triggered run to finish")
     assert ended == "COMPLETED", client.get(f"/flow_runs/{run['id']}").json()["state"]["message"]
     assert (out / "2026-11-23" / "risk_list.parquet").stat().st_size > 0
+    kept = json.loads((tmp_path / "monitoring" / "2026-11-23" / "retrain.json").read_text())
+    assert kept["fire"] is False and kept["reasons"] == [], kept
+    assert (tmp_path / "monitoring" / "2026-11-23" / "monitor.html").is_file()
+
+    # The drifted extract: the same deployment scores it, monitors it, and retrains.
+    moved = client.post(
+        f"/deployments/{weekly['id']}/create_flow_run",
+        json={"parameters": {"data": str(drifted), "out": str(tmp_path / "drifted_lists"),
+                             "as_of": "2026-11-23"}},
+    ).json()  # fmt: skip
+    state = wait_for(lambda: finished_state(client, moved["id"]), 420, "the drifted run")
+    assert state["type"] == "COMPLETED", state["message"]
+    fired = json.loads((tmp_path / "monitoring" / "2026-11-23" / "retrain.json").read_text())
+    assert fired["fire"] is True, fired
+    assert any(
+        r.startswith("(c) PSI") and "on months_since_job_change (importance rank 1)" in r
+        for r in fired["reasons"]
+    ), fired["reasons"]
+    from mlflow import MlflowClient
+
+    store = MlflowClient(uri)
+    trained = store.search_runs([store.get_experiment_by_name("talent-attrition").experiment_id])
+    assert len(trained) == 2  # the session's training, and the retrain the rule asked for
+    watched = store.search_runs(
+        [store.get_experiment_by_name("talent-attrition-monitor").experiment_id]
+    )
+    assert {r.data.tags["retrain.decision"] for r in watched} == {"retrain"}  # same week: replaced
 
     # A stale extract: the deployment's run fails with the one line in its state and
     # publishes nothing (the months past the extract would read as unpaid).

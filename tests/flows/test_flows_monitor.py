@@ -25,8 +25,12 @@ def monitored(pipeline, tmp_path_factory):
     root = tmp_path_factory.mktemp("monitor")
     settings = Settings(work_dir=pipeline["work"], tracking_uri=str(pipeline["uri"]))
     score_week(score_request(pipeline["registry"], root / "lists", AS_OF, contacts=False), settings)
-    first = run_monitor(pipeline["registry"], AS_OF, root / "lists", root / "mon", settings, n_boot=20)
-    again = run_monitor(pipeline["registry"], AS_OF, root / "lists", root / "mon", settings, n_boot=20)
+    first = run_monitor(
+        pipeline["registry"], AS_OF, root / "lists", root / "mon", settings, n_boot=20
+    )
+    again = run_monitor(
+        pipeline["registry"], AS_OF, root / "lists", root / "mon", settings, n_boot=20
+    )
     return root, settings, first, again
 
 

@@ -39,7 +39,11 @@ def world(n: int, seed: int, shift: float = 0.0, null_share: float = 0.05, new_l
 def reference():
     frame, scores = world(5_000, 0)
     ref = drift_reference(
-        frame, scores.fill_null(0.1), ["income", "tenure"], ["county"], {"income": 2.0, "county": 1.0}
+        frame,
+        scores.fill_null(0.1),
+        ["income", "tenure"],
+        ["county"],
+        {"income": 2.0, "county": 1.0},
     )
     return json.loads(json.dumps(ref))  # what MLflow stores and gives back
 
@@ -68,11 +72,13 @@ def test_the_noise_bound_holds_psi_of_one_distribution_and_grows_for_small_sampl
     probs = np.full(bins, 1 / bins)
     a = rng.multinomial(n, probs, size=draws)
     b = rng.multinomial(m, probs, size=draws)
-    values = np.array([psi(x.astype(float), y.astype(float)) for x, y in zip(a, b)])
+    values = np.array([psi(x.astype(float), y.astype(float)) for x, y in zip(a, b, strict=False)])
     bound = psi_noise_bound(n, m, bins, 0.999)
     assert (values > bound).mean() < 0.005  # the 99.9% bound is not crossed by noise
     assert (values > psi_noise_bound(n, m, bins, 0.5)).mean() > 0.3  # and is not vacuous
-    assert psi_noise_bound(200, 200, bins, 0.999) > 0.2 > psi_noise_bound(50_000, 50_000, bins, 0.999)
+    assert (
+        psi_noise_bound(200, 200, bins, 0.999) > 0.2 > psi_noise_bound(50_000, 50_000, bins, 0.999)
+    )
 
 
 def test_a_small_county_below_its_noise_bound_is_not_drift(reference):
@@ -100,3 +106,26 @@ def test_expected_departures_sum_the_calibrated_probabilities():
     assert got[("county_top", "qihe")]["expected_departed"] == pytest.approx(0.9)
     sd = np.sqrt(0.25 + 0.24 + 0.09 + 0.16)
     assert got[("all", "all")]["expected_high"] == pytest.approx(1.2 + 1.959964 * sd)
+
+
+def test_a_per_employer_feature_is_judged_by_its_employers_not_its_talents():
+    rng = np.random.default_rng(5)
+
+    def snap(seed_shift: int, n: int = 3_000):
+        r = np.random.default_rng(seed_shift)
+        employer = r.integers(0, 40, n)
+        rate = r.uniform(0, 0.3, 40)  # re-estimated every month: new values per employer
+        return pl.DataFrame(
+            {"employer_id": employer.astype(str), "county": ["qihe"] * n,
+             "employer_rate": rate[employer], "age": rng.normal(30, 4, n)}
+        )  # fmt: skip
+
+    ref = drift_reference(
+        snap(1), pl.DataFrame({"p": [0.1] * 3_000}), ["employer_rate", "age"], [], {}
+    )
+    assert ref["numeric"]["employer_rate"]["unit"] == "employer_id"
+    assert ref["numeric"]["age"]["unit"] == "talent"
+    got = compare_to_reference(ref, snap(2), pl.DataFrame({"p": [0.1] * 3_000}))
+    rate = got.filter(pl.col("feature") == "employer_rate").row(0, named=True)
+    assert rate["n_effective"] == 40 and rate["psi"] > 0.2  # talent-counted it would "drift"
+    assert not rate["drifted"]

@@ -46,11 +46,15 @@ def test_quiet_when_nothing_moved():
 
 
 def test_a_realised_auc_below_the_champion_by_more_than_its_interval_fires():
-    fig = figures([{"list_as_of": date(2026, 7, 6), "auc": 0.66, "auc_low": 0.61, "auc_high": 0.74}])
+    fig = figures(
+        [{"list_as_of": date(2026, 7, 6), "auc": 0.66, "auc_low": 0.61, "auc_high": 0.74}]
+    )
     got = decide(fig, drift(False, True))
     assert got.fire and got.reasons[0].startswith("(a) 3m AUC of the 2026-07-06 list 0.660")
     # within its interval (0.74 - 0.77 spans the champion's 0.76): not fired
-    fig = figures([{"list_as_of": date(2026, 7, 6), "auc": 0.70, "auc_low": 0.62, "auc_high": 0.77}])
+    fig = figures(
+        [{"list_as_of": date(2026, 7, 6), "auc": 0.70, "auc_low": 0.62, "auc_high": 0.77}]
+    )
     assert not decide(fig, drift(False, True)).fire
     # a list of another model version is not the champion's fault
     fig = figures([{"list_as_of": date(2026, 7, 6), "auc_high": 0.7, "model_version": "2"}])
@@ -61,9 +65,14 @@ def test_the_rate_outside_its_interval_fires_only_twice_in_a_row_on_one_side():
     high = {"realized_rate": 0.09}
     once = figures([{"list_as_of": date(2026, 6, 1)}, {"list_as_of": date(2026, 7, 6)} | high])
     assert not decide(once, drift(False, True)).fire
-    twice = figures([{"list_as_of": date(2026, 6, 1)} | high, {"list_as_of": date(2026, 7, 6)} | high])
+    twice = figures(
+        [{"list_as_of": date(2026, 6, 1)} | high, {"list_as_of": date(2026, 7, 6)} | high]
+    )
     got = decide(twice, drift(False, True))
-    assert got.fire and "(b) 3m realised rate above the predicted interval twice in a row" in got.reasons[0]
+    assert (
+        got.fire
+        and "(b) 3m realised rate above the predicted interval twice in a row" in got.reasons[0]
+    )
     mixed = figures([{"list_as_of": date(2026, 6, 1), "realized_rate": 0.01},
                      {"list_as_of": date(2026, 7, 6)} | high])  # fmt: skip
     assert not decide(mixed, drift(False, True)).fire
@@ -84,7 +93,9 @@ def test_drift_fires_only_on_an_important_feature():
 def test_the_fallback_fires_after_n_months_without_a_retrain():
     fig = figures([{"list_as_of": date(2026, 7, 6)}])
     got = decide(fig, drift(False, True), last=date(2026, 8, 3))
-    assert got.fire and got.reasons[0].startswith("(d) fallback: nothing fired and last trained 2026-08-03, 3 months ago")
+    assert got.fire and got.reasons[0].startswith(
+        "(d) fallback: nothing fired and last trained 2026-08-03, 3 months ago"
+    )
     assert not decide(fig, drift(False, True), last=date(2026, 9, 7)).fire
     # interventions: the untreated cohort is read, the treated may have been kept by the visit
     treated = figures([{"list_as_of": date(2026, 6, 1), "cohort": c, "realized_rate": r}
