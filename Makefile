@@ -26,6 +26,7 @@ test-fast: setup
 
 bench: setup
 	$(UV) run python -m benchmarks.run
+	$(UV) run python -m benchmarks.bench_monitor
 	$(UV) run python -m benchmarks.workspace_load
 
 bench-web: setup

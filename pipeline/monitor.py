@@ -68,7 +68,8 @@ def read_week_list(lists_dir: Path, as_of: date) -> pl.DataFrame:
     try:
         return pl.read_parquet(path)
     except Exception as err:  # polars raises several kinds for a damaged file
-        raise UsageError(f"{path}: cannot be read as Parquet ({str(err).splitlines()[0][:100]})")
+        first = (str(err).splitlines() or [""])[0][:100]
+        raise UsageError(f"{path}: cannot be read as Parquet ({first})") from None
 
 
 def week_drift(
