@@ -8,6 +8,21 @@ from html import escape
 import polars as pl
 
 from monitor.page import STYLE, TIER_EN, TIER_ZH, _pct
+from reports.labels import ENUM_LABELS
+
+# What each part of the rule means, in the officers' words (the detail after it is technical).
+RULE_ZH = {
+    "(a)": "排序准确度明显下降：已满期名单的实际准确度（连同可信范围）低于模型上线时的水平",
+    "(b)": "预计与实际离开比例连续两份名单对不上",
+    "(c)": "对模型判断最重要的特征之一，本周人群与训练时相比明显变化",
+    "(d)": "很久没有重新训练：其他条件都没触发，但距上次训练已满规定月数",
+}
+RULE_EN = {
+    "(a)": "ranking accuracy fell: a matured list's AUC, interval included, is below the model's",
+    "(b)": "predicted and realised leave rates disagree on two lists in a row",
+    "(c)": "one of the model's most important features has shifted since training",
+    "(d)": "no retraining for too long: nothing else fired, but the fallback period has passed",
+}
 
 TEXT = {
     "zh": {
@@ -108,7 +123,8 @@ def _group_name(kind: str, group: str, t: dict, tiers: dict) -> str:
     if kind == "tier":
         return tiers.get(group, group)
     if kind == "county_top":
-        return t["top"].format(c=group)
+        pair = ENUM_LABELS["county"].get(group)
+        return t["top"].format(c=pair[0 if t is TEXT["zh"] else 1] if pair else group)
     return t["all"]
 
 
@@ -132,8 +148,12 @@ def render_monitor(
         f"<h2>{escape(t['yes'] if decision.fire else t['no'])}</h2>",
     ]
     if decision.reasons:
+        rules = RULE_ZH if lang == "zh" else RULE_EN
         body.append(f"<p>{escape(t['why'])}:</p><ul>")
-        body += [f"<li>{escape(r)}</li>" for r in decision.reasons]
+        body += [
+            f"<li><b>{escape(rules.get(r[:3], ''))}</b><br><span class=note>{escape(r)}</span></li>"
+            for r in decision.reasons
+        ]
         body.append("</ul>")
     body.append(f"<p class=note>{escape(t['checked'])}:</p><ul class=note>")
     body += [f"<li>{escape(c)}</li>" for c in decision.checks]
@@ -159,7 +179,9 @@ def render_monitor(
                 _pct(r["null_share_now"]),
                 r["new_levels"] or "—",
             ]  # fmt: skip
-            for r in shown.iter_rows(named=True)
+            for r in shown.sort(
+                pl.col("kind") != "score", pl.col("importance_rank").fill_null(10_000), "feature"
+            ).iter_rows(named=True)
         ]
         body.append(_table(t["drift_cols"], rows))
         if drift.height > shown.height:
