@@ -54,11 +54,19 @@ def api_healthy(api_url: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def start_server(port: int, wait_seconds: float = 120.0) -> tuple[subprocess.Popen, str]:
-    """Start `prefect server start` on 127.0.0.1 and wait until it answers."""
+def start_server(
+    port: int, wait_seconds: float = 120.0, home: Path | None = None
+) -> tuple[subprocess.Popen, str]:
+    """Start `prefect server start` on 127.0.0.1 and wait until it answers.
+
+    `home`: the server's own PREFECT_HOME (its database), e.g. a test's fresh folder, so that
+    deployments another run left in a shared home are not served back.
+    """
     api_url = f"http://127.0.0.1:{port}/api"
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     env.pop("PREFECT_API_URL", None)
+    if home is not None:
+        env["PREFECT_HOME"] = str(home)
     server = subprocess.Popen(
         [
             sys.executable,

@@ -49,7 +49,8 @@ def served(pipeline, tmp_path):
     # A copy of the session's store: a retrain here must not move the other tests' champion.
     shutil.copytree(pipeline["root"] / "mlruns", tmp_path / "mlruns")
     uri = f"sqlite:///{tmp_path / 'mlruns' / 'mlflow.db'}"
-    server, api = start_server(free_port(), wait_seconds=180)
+    # Its own database: a shared PREFECT_HOME keeps the deployments of earlier runs.
+    server, api = start_server(free_port(), wait_seconds=180, home=tmp_path / "prefect")
     env = {
         **os.environ,
         "PREFECT_API_URL": api,
@@ -97,8 +98,8 @@ def test_deployments_have_their_schedules_and_a_triggered_run_writes_a_risk_list
     simulate_registry(drifted, 1_200, 7, date(2026, 11, 23), variant=str(variant))
 
     def deployments():
-        found = client.post("/deployments/filter", json={}).json()
-        return {d["name"]: d for d in found} if len(found) == 2 else None
+        found = {d["name"]: d for d in client.post("/deployments/filter", json={}).json()}
+        return found if {"weekly-risk-list", "retrain"} <= set(found) else None
 
     by_name = wait_for(deployments, 120, "both deployments to be served")
     weekly, retrain = by_name["weekly-risk-list"], by_name["retrain"]
