@@ -50,6 +50,7 @@ def served(pipeline, tmp_path):
     shutil.copytree(pipeline["root"] / "mlruns", tmp_path / "mlruns")
     uri = f"sqlite:///{tmp_path / 'mlruns' / 'mlflow.db'}"
     # Its own database: a shared PREFECT_HOME keeps the deployments of earlier runs.
+    (tmp_path / "prefect").mkdir()
     server, api = start_server(free_port(), wait_seconds=180, home=tmp_path / "prefect")
     env = {
         **os.environ,
