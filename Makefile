@@ -32,6 +32,7 @@ BENCH_WORLDS_TALENTS ?= 5000
 
 bench: setup
 	$(UV) run python -m benchmarks.run $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES))
+	$(UV) run python -m benchmarks.bench_monitor
 	$(UV) run python -m benchmarks.workspace_load $(if $(BENCH_WEB_TALENTS),--talents $(BENCH_WEB_TALENTS))
 	$(UV) run python -m benchmarks.small --sizes $(BENCH_SMALL_SIZES)
 	$(UV) run python -m benchmarks.worlds --variants $(BENCH_WORLDS_VARIANTS) --talents $(BENCH_WORLDS_TALENTS)

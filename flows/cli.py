@@ -279,6 +279,31 @@ def backtest(
     typer.echo(run_backtest(data, lists, out, run, day, lang).text)
 
 
+@app.command()
+@guarded
+def monitor(
+    data: DataOpt,
+    lists: Annotated[Path, typer.Option(help="The folder `score` published its lists into.")],
+    out: Annotated[
+        Path, typer.Option(help="Folder for OUT/<as-of>/ drift, backtest, monitor.html.")
+    ],
+    as_of: DateOpt = None,
+    lang: Annotated[str, typer.Option(help="zh or en.")] = "zh",
+    work: WorkOpt = None,
+) -> None:
+    """This week's drift, the backtest of every list, and whether to retrain (logged to MLflow)."""
+    checks.check_data(data)
+    if not lists.is_dir():
+        raise UsageError(f"--lists: {lists}: no such folder of published lists")
+    day = checks.check_date(as_of)
+    checks.check_choice(lang, checks.LANGS, "--lang")
+    checks.check_out_folder(out)
+    run = settings(work)
+    from pipeline.monitor import run_monitor  # heavy: pandera, sklearn, MLflow
+
+    typer.echo(run_monitor(data, day, lists, out, run, lang).text)
+
+
 # --- offer planning (issue 16) ------------------------------------------------------------
 
 

@@ -1,7 +1,9 @@
-"""Deployments: score every Monday 07:00 and retrain on the first Monday of the month (Shanghai).
+"""Deployments: every Monday 07:00 (Shanghai) score, monitor, and retrain when the rule fires.
 
-`make serve` runs `python -m flows.deploy`: it starts a Prefect server on 127.0.0.1 (unless
-PREFECT_API_URL already points at one) and serves both deployments from this process.
+`weekly-cycle/weekly-risk-list` runs score -> monitor -> (train when monitor/trigger.py fires,
+the monthly retrain being the rule's fallback (d)). `train-model/retrain` has no schedule: a
+retrain by hand from the UI. `make serve` runs `python -m flows.deploy`: it starts a Prefect
+server on 127.0.0.1 (unless PREFECT_API_URL already points at one) and serves both.
 """
 
 from __future__ import annotations
@@ -16,31 +18,31 @@ from pathlib import Path
 
 TIMEZONE = "Asia/Shanghai"
 WEEKLY_CRON = "0 7 * * 1"
-MONTHLY_CRON = "0 7 1-7 * 1"  # with day_or=False: a Monday that is one of the first 7 days
 
 
-def build_deployments(data: str, out: str):
-    """The weekly scoring and monthly retraining deployments, with their schedules."""
+def build_deployments(data: str, out: str, monitor_out: str | None = None):
+    """The weekly cycle (scheduled) and the retrain by hand (no schedule)."""
     from prefect.schedules import Cron
 
-    from flows.score import score_week
     from flows.train import train_model
+    from flows.weekly import weekly_cycle
 
-    weekly = score_week.to_deployment(
+    weekly = weekly_cycle.to_deployment(
         name="weekly-risk-list",
         schedules=[Cron(WEEKLY_CRON, timezone=TIMEZONE)],
-        parameters={"data": data, "out": out},
-        description="Score every talent present on Monday morning and publish the risk list.",
+        parameters={"data": data, "out": out, "monitor_out": monitor_out},
+        description="Score every talent present on Monday morning, publish the risk list, "
+        "monitor drift and past lists, retrain when the rule fires (README: the retrain rule).",
         tags=["retention", "weekly"],
     )
-    monthly = train_model.to_deployment(
-        name="monthly-retrain",
-        schedules=[Cron(MONTHLY_CRON, timezone=TIMEZONE, day_or=False)],
+    retrain = train_model.to_deployment(
+        name="retrain",
         parameters={"data": data},
-        description="Retrain on the first Monday of each month; promote only through the gate.",
-        tags=["retention", "monthly"],
+        description="Retrain by hand; promote only through the gate. The weekly cycle retrains "
+        "by itself when its rule fires, or after RunConfig.monitor.fallback_months without.",
+        tags=["retention", "retrain"],
     )
-    return weekly, monthly
+    return weekly, retrain
 
 
 def api_healthy(api_url: str, timeout: float = 2.0) -> bool:
@@ -52,11 +54,19 @@ def api_healthy(api_url: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def start_server(port: int, wait_seconds: float = 120.0) -> tuple[subprocess.Popen, str]:
-    """Start `prefect server start` on 127.0.0.1 and wait until it answers."""
+def start_server(
+    port: int, wait_seconds: float = 120.0, home: Path | None = None
+) -> tuple[subprocess.Popen, str]:
+    """Start `prefect server start` on 127.0.0.1 and wait until it answers.
+
+    `home`: the server's own PREFECT_HOME (its database), e.g. a test's fresh folder, so that
+    deployments another run left in a shared home are not served back.
+    """
     api_url = f"http://127.0.0.1:{port}/api"
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     env.pop("PREFECT_API_URL", None)
+    if home is not None:
+        env["PREFECT_HOME"] = str(home)
     server = subprocess.Popen(
         [
             sys.executable,
@@ -92,19 +102,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=4200)
     parser.add_argument("--data", default=str(Path("demo/registry").resolve()))
     parser.add_argument("--out", default=str(Path("demo/risk_lists").resolve()))
+    parser.add_argument("--monitor-out", default=None, help="default: monitoring/ beside --out")
     args = parser.parse_args(argv)
     server = None
     api_url = os.environ.get("PREFECT_API_URL")
     if not api_url or not api_healthy(api_url):
         server, api_url = start_server(args.port)
         os.environ["PREFECT_API_URL"] = api_url
-    print(
-        f"Prefect UI: {api_url.removesuffix('/api')}  (deployments: weekly-risk-list, monthly-retrain)"
-    )
+    print(f"Prefect UI: {api_url.removesuffix('/api')}  (deployments: weekly-risk-list, retrain)")
     from prefect import serve
 
     try:
-        serve(*build_deployments(args.data, args.out))
+        serve(*build_deployments(args.data, args.out, args.monitor_out))
     finally:
         if server is not None:
             server.terminate()

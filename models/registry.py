@@ -29,6 +29,7 @@ from runconfig import GateFloors
 EXPERIMENT = "talent-attrition"
 MODEL_NAME = "talent-attrition"
 ALIAS = "champion"
+DRIFT_REFERENCE = "drift_reference.json"
 RUNTIME_PACKAGES = ("lightgbm", "polars", "scikit-learn", "numpy", "pandas", "pyarrow", "mlflow")
 
 
@@ -129,8 +130,13 @@ def log_training_run(
     tracking_uri: str,
     git_commit: str | None = None,
     run_name: str | None = None,
+    drift_reference: dict | None = None,
 ) -> str:
-    """Log params, metrics, plots, tables, features and data to `talent-attrition`, register the model."""
+    """Log params, metrics, plots, tables, features and data to `talent-attrition`, register the model.
+
+    `drift_reference` (monitor/drift.py) is stored with the run as `drift_reference.json`, so
+    every model version carries the snapshot it was trained on in compact form.
+    """
     experiment_id = ensure_experiment(tracking_uri)
     info = {**result.data_info, **{k: str(v) for k, v in data_info.items()}}
     with mlflow.start_run(experiment_id=experiment_id, run_name=run_name) as run:
@@ -144,6 +150,8 @@ def log_training_run(
         with tempfile.TemporaryDirectory() as tmp:
             result.data_info = info
             write_run_files(result, Path(tmp))
+            if drift_reference is not None:
+                (Path(tmp) / DRIFT_REFERENCE).write_text(json.dumps(drift_reference))
             mlflow.log_artifacts(tmp)
         example = model_input_example(result)
         wrapper = AttritionPyfunc(result.model)
@@ -378,4 +386,75 @@ def log_plan_run(tracking_uri: str, params: dict[str, str], figures: dict, folde
         for name in ("plan.parquet", "plan.xlsx", "plan.html", "whatif.parquet"):
             if (folder / name).is_file():
                 mlflow.log_artifact(str(folder / name))
+        return run.info.run_id
+
+
+@dataclass(frozen=True)
+class ChampionFacts:
+    """What monitoring reads of the champion: version, out-of-time metrics, drift reference."""
+
+    version: str
+    run_id: str
+    metrics: dict[str, float]
+    drift_reference: dict | None
+    last_trained: str | None  # train_as_of of the newest training run, promoted or not
+
+
+def champion_facts(tracking_uri: str) -> ChampionFacts:
+    """The champion's version, metrics and stored drift reference; one-line errors as open_champion."""
+    check_model_store(tracking_uri)
+    mlflow.set_tracking_uri(tracking_uri)
+    client = MlflowClient(tracking_uri)
+    try:
+        version = client.get_model_version_by_alias(MODEL_NAME, ALIAS)
+    except MlflowException as err:
+        if is_missing_champion(err):
+            raise NoChampion(
+                f"no champion model '{MODEL_NAME}' in the MLflow store {tracking_uri}; {TRAIN_HOW}"
+            ) from None
+        raise
+    run = client.get_run(version.run_id)
+    try:
+        reference = mlflow.artifacts.load_dict(f"runs:/{version.run_id}/{DRIFT_REFERENCE}")
+    except (MlflowException, OSError):
+        reference = None  # a version trained before drift references were stored
+    newest = client.search_runs(
+        [run.info.experiment_id], "tags.`data.train_as_of` != ''",
+        order_by=["attributes.start_time DESC"], max_results=1,
+    )  # fmt: skip
+    last = newest[0].data.tags.get("data.train_as_of") if newest else None
+    return ChampionFacts(
+        str(version.version), version.run_id, dict(run.data.metrics), reference, last
+    )
+
+
+MONITOR_EXPERIMENT = "talent-attrition-monitor"
+
+
+def log_monitor_run(
+    tracking_uri: str, as_of: str, champion_version: str, metrics: dict[str, float],
+    tags: dict[str, str], folder: Path,
+) -> str:  # fmt: skip
+    """One run per week in `talent-attrition-monitor`: figures, the decision, the files and HTML.
+
+    A rerun of the same week replaces that week's run, so the experiment keeps one per week.
+    """
+    mlflow.set_tracking_uri(tracking_uri)
+    client = MlflowClient(tracking_uri)
+    found = client.get_experiment_by_name(MONITOR_EXPERIMENT)
+    experiment_id = (
+        found.experiment_id
+        if found is not None
+        else client.create_experiment(
+            MONITOR_EXPERIMENT, artifact_location=artifact_root(tracking_uri)
+        )
+    )
+    for old in client.search_runs([experiment_id], f"tags.week = '{as_of}'"):
+        client.delete_run(old.info.run_id)
+    finite = {k: float(v) for k, v in metrics.items() if v is not None and math.isfinite(float(v))}
+    with mlflow.start_run(experiment_id=experiment_id, run_name=f"monitor {as_of}") as run:
+        mlflow.log_metrics(finite)
+        mlflow.set_tags({**tags, "week": as_of, "model_name": MODEL_NAME,
+                         "model_version": champion_version})  # fmt: skip
+        mlflow.log_artifacts(str(folder))
         return run.info.run_id

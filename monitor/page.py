@@ -108,6 +108,13 @@ TEXT = {
 }
 
 
+STYLE = (
+    "body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:24px;color:#222}"
+    "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:4px 8px}"
+    "th{background:#f2f2f2}.charts{display:flex;flex-wrap:wrap;gap:12px}.note{color:#666}"
+)
+
+
 def _pct(v) -> str:
     return "—" if v is None else f"{v * 100:.1f}%"
 
@@ -244,11 +251,7 @@ def render_backtest(
         "".join(f"<li>{escape(s)}</li>" for s in skipped) or f"<li>{escape(t['none'])}</li>"
     )
     body.append("</ul>")
-    style = (
-        "body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:24px;color:#222}"
-        "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:4px 8px}"
-        "th{background:#f2f2f2}.charts{display:flex;flex-wrap:wrap;gap:12px}.note{color:#666}"
-    )
+    style = STYLE
     html_lang = "zh-CN" if lang == "zh" else "en"
     return (
         f'<!DOCTYPE html><html lang="{html_lang}"><head><meta charset="utf-8">'

@@ -14,6 +14,7 @@ from features.catalog import model_columns
 from features.ingest import require_snapshot
 from features.snapshots import training_snapshots
 from models.train import TrainResult, train_attrition_model
+from monitor.drift import drift_reference
 from pipeline.extract import load_for
 from pipeline.git import current_commit
 from pipeline.requests import TrainRequest
@@ -69,7 +70,41 @@ def fit(frame: pl.DataFrame, oracle: pl.DataFrame | None, config: RunConfig) -> 
     return train_attrition_model(frame, numeric, categorical, config, oracle=oracle)
 
 
-def log_and_promote(result: TrainResult, settings: Settings, data_info: dict):
+def feature_importance(model, frame: pl.DataFrame, horizon: int, rows: int, seed: int) -> dict:
+    """Mean |log-odds contribution| per feature (trees' TreeSHAP plus the linear terms) on a sample."""
+    sample = frame if frame.height <= rows else frame.sample(rows, seed=seed)
+    contrib = model.contributions(sample, horizon=horizon).drop("bias")
+    return {
+        k: float(v) for k, v in contrib.select(pl.all().abs().mean()).row(0, named=True).items()
+    }
+
+
+def build_drift_reference(frame: pl.DataFrame, result: TrainResult, config: RunConfig) -> dict:
+    """The drift reference of the newest training snapshot: the population scored next.
+
+    Why the newest month and not the whole window: the window spans years in which talents
+    age and subsidies run out, so drift against it would flag that ageing every week; the
+    newest snapshot is the population the calibrated model was fitted to score next.
+    """
+    newest = frame.filter(pl.col("as_of") == pl.col("as_of").max())
+    model, m = result.model, config.monitor
+    importance = feature_importance(
+        model, newest, config.headline_horizon, m.importance_rows, config.train.seed
+    )
+    spec = model.spec
+    return drift_reference(
+        newest,
+        model.predict(newest),
+        list(spec.numeric),
+        list(spec.categorical),
+        importance,
+        m.bins,
+    )
+
+
+def log_and_promote(
+    result: TrainResult, settings: Settings, data_info: dict, reference: dict | None = None
+):
     """Log the run to MLflow, register the model, and move `champion` if it passes the gate."""
     from models.registry import log_training_run, promote_if_better  # heavy: imports MLflow
 
@@ -83,7 +118,12 @@ def log_and_promote(result: TrainResult, settings: Settings, data_info: dict):
     try:
         with warnings.catch_warnings(record=True):
             run_id = log_training_run(
-                result, params, data_info, settings.tracking_uri, git_commit=current_commit()
+                result,
+                params,
+                data_info,
+                settings.tracking_uri,
+                git_commit=current_commit(),
+                drift_reference=reference,
             )
         decision = promote_if_better(
             result, run_id, settings.tracking_uri, floors=settings.run.gate
@@ -136,7 +176,8 @@ def train_model(request: TrainRequest, settings: Settings, step: Step = plain) -
     oracle = step(oracle_for)(frame, truth, settings.run)
     result = step(fit)(frame, oracle, settings.run)
     info = data_digest(extract, frame, request.as_of)
-    run_id, decision = step(log_and_promote)(result, settings, info)
+    reference = build_drift_reference(frame, result, settings.run)
+    run_id, decision = step(log_and_promote)(result, settings, info, reference)
     return TrainOutcome(
         run_id=run_id,
         version=decision.version,

@@ -68,7 +68,9 @@ class TrainParams(BaseModel):
     blend_weight: float = Field(default=0.5, ge=0.0, le=1.0)
     tune_capacity: bool = True  # leaves by a rule of rows, searched when small (models/capacity.py)
     tune_blend: bool = False  # on the validation block: biased to the trees (models/capacity.py)
-    search_max_rows: int = Field(default=0, ge=0)  # training rows per horizon; 0: off (on 3k talents the search lost AUC and ECE)
+    search_max_rows: int = Field(
+        default=0, ge=0
+    )  # training rows per horizon; 0: off (on 3k talents the search lost AUC and ECE)
     max_train_rows: int | None = 1_500_000
     max_x_levels: int = Field(default=24, ge=1)  # per x_* text attribute (models/levels.py)
     min_x_level_talents: int = Field(default=30, ge=1)  # rarer levels are pooled into OTHER
@@ -89,6 +91,20 @@ class GateFloors(BaseModel):
     beat_baselines: tuple[str, ...] = ("logistic", "rule")  # 95% interval of AUC diff above 0
 
 
+class MonitorParams(BaseModel):
+    """Drift thresholds and the retrain rule (monitor/drift.py and monitor/trigger.py say why)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    bins: int = Field(default=10, ge=2)  # decile bins of each numeric feature and score
+    psi_threshold: float = Field(default=0.2, gt=0.0)  # a material shift, whatever the size
+    noise_quantile: float = Field(default=0.999, gt=0.5, lt=1.0)  # PSI's chi-square noise bound
+    null_share_min: float = Field(default=0.01, ge=0.0)
+    top_features: int = Field(default=10, ge=1)  # rule (c): drift on one of these retrains
+    fallback_months: int = Field(default=3, ge=1)  # rule (d): retrain when nothing fired this long
+    importance_rows: int = Field(default=5_000, ge=100)  # rows whose contributions rank features
+
+
 class RunConfig(BaseModel):
     """What one run computes with: horizons, officer capacity, tiers, time rules, training."""
 
@@ -101,6 +117,7 @@ class RunConfig(BaseModel):
     time_rules: TimeRules = TimeRules()
     train: TrainParams = TrainParams()
     gate: GateFloors = GateFloors()
+    monitor: MonitorParams = MonitorParams()
 
     @field_validator("horizons")
     @classmethod
