@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import socket
+import sys
 import tempfile
 import warnings
 from dataclasses import dataclass, field
@@ -197,10 +198,9 @@ def load_pyfunc(uri: str) -> AttritionModel:
     requirements = local / "requirements.txt"
     lines = requirements.read_text().splitlines() if requirements.is_file() else []
     if mismatches := requirement_mismatches(lines):
-        warnings.warn(
-            f"{uri} was logged with other package versions than this environment has: "
-            + "; ".join(mismatches),
-            stacklevel=2,
+        sys.stderr.write(  # one line, as the project's other warnings (models/frame.py)
+            f"retention: warning: {uri} was logged with other package versions than this "
+            f"environment has: {'; '.join(mismatches)}\n"
         )
     return loaded.unwrap_python_model().model
 
