@@ -119,6 +119,18 @@ def _num(v, digits: int = 3) -> str:
     return "—" if v is None else f"{v:.{digits}f}"
 
 
+def _in_reading_order(frame: pl.DataFrame, *first: str) -> pl.DataFrame:
+    """Everyone, then the tiers from high to low, then each county's top 50 (by name)."""
+    kinds = {"all": 0, "tier": 1, "county_top": 2}
+    tiers = {"high": 0, "medium": 1, "low": 2}
+    return frame.sort(
+        *first,
+        pl.col("kind").replace_strict(kinds, default=3, return_dtype=pl.Int8),
+        pl.col("group").replace_strict(tiers, default=3, return_dtype=pl.Int8),
+        "group",
+    )
+
+
 def _group_name(kind: str, group: str, t: dict, tiers: dict) -> str:
     if kind == "tier":
         return tiers.get(group, group)
@@ -188,7 +200,7 @@ def render_monitor(
             body.append(
                 f"<p class=note>{escape(t['drift_more'].format(n=drift.height - shown.height))}</p>"
             )
-    week = expected.filter(pl.col("horizon_months") == headline)
+    week = _in_reading_order(expected.filter(pl.col("horizon_months") == headline))
     body.append(f"<h2>{escape(t['expected'].format(h=headline))}</h2>")
     body.append(f"<p>{escape(t['expected_help'])}</p>")
     body.append(
@@ -210,7 +222,7 @@ def render_monitor(
         groups.filter(
             (pl.col("cohort") == "all") & pl.col("matured")
             & (pl.col("horizon_months") == headline) & pl.col("kind").is_in(["tier", "county_top"])
-        ).sort("list_as_of", "kind", "group")
+        ).pipe(_in_reading_order, "list_as_of")
         if groups.height
         else groups
     )  # fmt: skip
