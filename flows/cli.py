@@ -268,8 +268,7 @@ def backtest(
 ) -> None:
     """How right were past lists: outcomes, AUC with intervals, precision, calibration."""
     checks.check_data(data)
-    if not lists.is_dir():
-        raise UsageError(f"--lists: {lists}: no such folder of published lists")
+    checks.check_lists(lists)
     day = checks.check_date(as_of) if as_of is not None else None
     checks.check_choice(lang, checks.LANGS, "--lang")
     checks.check_out_folder(out)
@@ -293,8 +292,7 @@ def monitor(
 ) -> None:
     """This week's drift, the backtest of every list, and whether to retrain (logged to MLflow)."""
     checks.check_data(data)
-    if not lists.is_dir():
-        raise UsageError(f"--lists: {lists}: no such folder of published lists")
+    checks.check_lists(lists)
     day = checks.check_date(as_of)
     checks.check_choice(lang, checks.LANGS, "--lang")
     checks.check_out_folder(out)

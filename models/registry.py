@@ -79,14 +79,14 @@ def artifact_root(tracking_uri: str) -> str | None:
     return (db.parent / "artifacts").resolve().as_uri()
 
 
-def ensure_experiment(tracking_uri: str) -> str:
-    """The experiment id of `talent-attrition`, created with artifacts beside the store if new."""
+def ensure_experiment(tracking_uri: str, name: str = EXPERIMENT) -> str:
+    """The experiment id of `name`, created with artifacts beside the store if new."""
     mlflow.set_tracking_uri(tracking_uri)
     client = MlflowClient(tracking_uri)
-    found = client.get_experiment_by_name(EXPERIMENT)
+    found = client.get_experiment_by_name(name)
     if found is not None:
         return found.experiment_id
-    return client.create_experiment(EXPERIMENT, artifact_location=artifact_root(tracking_uri))
+    return client.create_experiment(name, artifact_location=artifact_root(tracking_uri))
 
 
 def pinned_requirements() -> list[str]:
@@ -365,16 +365,7 @@ PLAN_EXPERIMENT = "offer-plan"
 
 def log_plan_run(tracking_uri: str, params: dict[str, str], figures: dict, folder: Path) -> str:
     """Log an offer plan: its arguments, headline figures, the risk model's version, its files."""
-    mlflow.set_tracking_uri(tracking_uri)
-    client = MlflowClient(tracking_uri)
-    found = client.get_experiment_by_name(PLAN_EXPERIMENT)
-    experiment_id = (
-        found.experiment_id
-        if found is not None
-        else client.create_experiment(
-            PLAN_EXPERIMENT, artifact_location=artifact_root(tracking_uri)
-        )
-    )
+    experiment_id = ensure_experiment(tracking_uri, PLAN_EXPERIMENT)
     numbers = {k: float(v) for k, v in figures.items() if isinstance(v, (int, float))}
     with mlflow.start_run(
         experiment_id=experiment_id, run_name=f"plan {params.get('as_of', '')}"
@@ -439,16 +430,8 @@ def log_monitor_run(
 
     A rerun of the same week replaces that week's run, so the experiment keeps one per week.
     """
-    mlflow.set_tracking_uri(tracking_uri)
+    experiment_id = ensure_experiment(tracking_uri, MONITOR_EXPERIMENT)
     client = MlflowClient(tracking_uri)
-    found = client.get_experiment_by_name(MONITOR_EXPERIMENT)
-    experiment_id = (
-        found.experiment_id
-        if found is not None
-        else client.create_experiment(
-            MONITOR_EXPERIMENT, artifact_location=artifact_root(tracking_uri)
-        )
-    )
     for old in client.search_runs([experiment_id], f"tags.week = '{as_of}'"):
         client.delete_run(old.info.run_id)
     finite = {k: float(v) for k, v in metrics.items() if v is not None and math.isfinite(float(v))}

@@ -61,6 +61,13 @@ def check_data(data: Path) -> Path:
     return data
 
 
+def check_lists(lists: Path) -> Path:
+    """A folder of published lists (OUT/<as-of>/risk_list.parquet) that exists."""
+    if not lists.is_dir():
+        raise UsageError(f"--lists: {lists}: no such folder of published lists")
+    return lists
+
+
 def check_out_folder(out: Path, option: str = "--out") -> Path:
     """A folder that is (or can be created) writable; nothing is created here."""
     existing = _existing_ancestor(out)
