@@ -157,7 +157,7 @@ def render(results: list[dict], talents: int, load: float, when: str) -> str:
     lines = [
         "## Monitoring (`python -m benchmarks.bench_monitor`, issue 15)",
         "",
-        f"Run {when} UTC under `nice -n 10`, load 1m at start {load:.1f} (2 shared cores). "
+        f"Run {when} UTC, load 1m at start {load:.1f} (2 shared cores). "
         f"Registry: the simulator's {talents:,}-talent world, as-of {AS_OF}. Lists' probabilities "
         "and the drift scores are drawn for the timing; the 1,000,000-row snapshot is the "
         f"{talents:,}-talent snapshot repeated (module docstring). Floor: a bare polars join + "
