@@ -29,10 +29,14 @@ test-fast: setup
 BENCH_SMALL_SIZES ?= 1000,3000,20000
 BENCH_WORLDS_VARIANTS ?= 1,2,3,4,5
 BENCH_WORLDS_TALENTS ?= 5000
+# The offer plan judged against the simulator's truth: plan, oracle, risk-first and random side by side.
+BENCH_PLAN_TALENTS ?= 8000
+BENCH_PLAN_SEEDS ?= 0,1,2
 
 bench: setup
 	$(UV) run python -m benchmarks.run $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES))
 	$(UV) run python -m benchmarks.bench_monitor
+	$(UV) run python -m benchmarks.plan_quality --talents $(BENCH_PLAN_TALENTS) --seeds $(BENCH_PLAN_SEEDS)
 	$(UV) run python -m benchmarks.workspace_load $(if $(BENCH_WEB_TALENTS),--talents $(BENCH_WEB_TALENTS))
 	$(UV) run python -m benchmarks.small --sizes $(BENCH_SMALL_SIZES)
 	$(UV) run python -m benchmarks.worlds --variants $(BENCH_WORLDS_VARIANTS) --talents $(BENCH_WORLDS_TALENTS)
