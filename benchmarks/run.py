@@ -20,19 +20,17 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from benchmarks.measure import Measured, describe_machine, process_tree_cpu_s, run_step
-from benchmarks.report import kept_sections, render_quality, render_ratios, render_steps
+from benchmarks.report import (
+    STEP_ORDER,
+    kept_sections,
+    render_quality,
+    render_ratios,
+    render_steps,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = date(2026, 11, 23)
-PIPELINE = (
-    "simulate",
-    "ingest",
-    "training_snapshots",
-    "train",
-    "scoring_snapshot",
-    "score",
-    "plan",
-)
+PIPELINE = STEP_ORDER  # the steps in the order they run (one list, benchmarks/report.py)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -8,6 +8,7 @@ import socket
 import sys
 import tempfile
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -334,30 +335,30 @@ def is_missing_champion(err: BaseException) -> bool:
     return getattr(err, "error_code", None) == "RESOURCE_DOES_NOT_EXIST"
 
 
-def open_champion(tracking_uri: str) -> tuple[AttritionModel, str]:
-    """The champion and its version; one-line errors for a missing store or champion."""
+@contextmanager
+def champion_errors(tracking_uri: str):
+    """Turn MLflow's "no such model or alias" into the one-line NoChampion."""
     check_model_store(tracking_uri)  # refused connections fail in seconds, not MLflow's minutes
     try:
-        return load_champion(tracking_uri)
+        yield
     except MlflowException as err:
         if is_missing_champion(err):
             raise NoChampion(
                 f"no champion model '{MODEL_NAME}' in the MLflow store {tracking_uri}; {TRAIN_HOW}"
             ) from None
         raise
+
+
+def open_champion(tracking_uri: str) -> tuple[AttritionModel, str]:
+    """The champion and its version; one-line errors for a missing store or champion."""
+    with champion_errors(tracking_uri):
+        return load_champion(tracking_uri)
 
 
 def champion_version(tracking_uri: str) -> str:
     """The champion's version alone (no model download); the same one-line errors as open_champion."""
-    check_model_store(tracking_uri)
-    try:
+    with champion_errors(tracking_uri):
         return str(MlflowClient(tracking_uri).get_model_version_by_alias(MODEL_NAME, ALIAS).version)
-    except MlflowException as err:
-        if is_missing_champion(err):
-            raise NoChampion(
-                f"no champion model '{MODEL_NAME}' in the MLflow store {tracking_uri}; {TRAIN_HOW}"
-            ) from None
-        raise
 
 
 PLAN_EXPERIMENT = "offer-plan"
