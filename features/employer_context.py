@@ -69,7 +69,11 @@ def _at(cum: pl.LazyFrame, pairs: pl.LazyFrame, offset: int, names: dict[str, st
         pairs.with_columns(_at=pl.col("_k") + offset)
         .sort("_at")
         .join_asof(
-            cum, left_on="_at", right_on="_m", by="employer_id", strategy="backward",
+            cum,
+            left_on="_at",
+            right_on="_m",
+            by="employer_id",
+            strategy="backward",
             check_sortedness=False,  # sorted by month above; polars cannot check with `by`
         )
     )
@@ -96,7 +100,8 @@ def employer_history(months: pl.DataFrame, pairs: pl.LazyFrame, gap_months: int)
         .select("_m", _all_hc=pl.col("_hc").cum_sum(), _all_deps=pl.col("_deps").cum_sum())
     )
     city = (
-        pairs.select("_k").unique()
+        pairs.select("_k")
+        .unique()
         .with_columns(_at=pl.col("_k") - gap_months)
         .sort("_at")
         .join_asof(totals, left_on="_at", right_on="_m", strategy="backward")
@@ -151,9 +156,8 @@ def join_employer_context(
         .group_by("employer_id", "as_of", "_k")
         .agg(_base_cut=(pl.col("contribution_base") < pl.col("_base_12m_ago")).mean())
     )
-    ctx = (
-        employer_history(months, pairs, gap_months)
-        .join(left, on=["employer_id", "_k"], how="left")
+    ctx = employer_history(months, pairs, gap_months).join(
+        left, on=["employer_id", "_k"], how="left"
     )
     return grid.join(ctx, on=["employer_id", "_k"], how="left").join(
         cuts, on=["employer_id", "as_of", "_k"], how="left"
