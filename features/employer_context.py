@@ -18,116 +18,118 @@ PRIOR_TALENT_MONTHS = 120
 
 
 def employer_months(timeline: pl.DataFrame, flexible: pl.Series) -> pl.DataFrame:
-    """Per employer and paid month `_m`: paying talents, joiners, talents who left after it, movers out.
+    """The employers' paying spells as sparse events: per employer and month `_m`, the change in
+    its paying talents and what happened.
 
-    `_hc` talents paying through the employer, `_joins` those whose first row or employer change
-    it is, `_deps` those followed by a departure (known once month `_m` + gap is), `_moves` the
-    talents who changed from this employer to another one in month `_m`. Flexible experts never
-    count. One pass over the timeline; the movers are read off the rows before each change.
+    A spell is a run of consecutive paid months at one employer. `_delta` is +1 for each spell
+    starting in `_m` and -1 for each ending the month before; `_joins` the talents whose first
+    row or change to the employer `_m` is; `_deps` those whose row in `_m` is followed by a
+    departure (known once month `_m` + gap is); `_moves` those who changed from the employer to
+    another one in `_m`. Flexible experts never count. Shifts over the timeline (in talent-month
+    order) find the few rows where anything starts or ends, and only those are grouped: a
+    group-by of every paid month was most of the snapshot's time on a million talents.
     """
-    counted = timeline.lazy()
-    if flexible.len():
-        counted = counted.filter(~pl.col("talent_id").is_in(flexible.implode()))
-    months = counted.group_by("employer_id", "_m").agg(
-        _hc=pl.len().cast(pl.Int32),
-        _joins=(pl.col("_new") | pl.col("_change")).sum().cast(pl.Int32),
-        _deps=pl.col("_departs").sum().cast(pl.Int32),
+    m, new, change = pl.col("_m"), pl.col("_new"), pl.col("_change")
+    starts = new | change | (m - m.shift(1) > 1)
+    flags = (
+        timeline.lazy()
+        .with_columns(_start=starts)
+        .with_columns(_end=pl.col("_start").shift(-1).fill_null(True))
     )
-    changed = timeline.get_column("_change").arg_true()
-    moves = pl.DataFrame(
-        {
-            "talent_id": timeline.get_column("talent_id").gather(changed),
-            "employer_id": timeline.get_column("employer_id").gather(changed - 1),
-            "_m": timeline.get_column("_m").gather(changed),
-        }
-    ).lazy()
-    if flexible.len():
-        moves = moves.filter(~pl.col("talent_id").is_in(flexible.implode()))
-    moves = moves.group_by("employer_id", "_m").agg(_moves=pl.len().cast(pl.Int32))
-    return (
-        months.join(moves, on=["employer_id", "_m"], how="full", coalesce=True)
-        .with_columns(pl.col("_hc", "_joins", "_deps", "_moves").fill_null(0))
-        .collect()
+    # The row before a change ends a spell, so it is kept: the employer moved from is one back.
+    rows = flags.filter(pl.col("_start") | pl.col("_end") | pl.col("_departs")).with_columns(
+        _moved_from=pl.when(change).then(pl.col("employer_id").shift(1))
     )
+    if flexible.len():
+        rows = rows.filter(~pl.col("talent_id").is_in(flexible.implode()))
+    rows = rows.collect().lazy()
+    zero = pl.lit(0, pl.Int32)
+    events = pl.concat(
+        [
+            rows.filter("_start").select(
+                "employer_id", "_m", _delta=pl.lit(1, pl.Int32),
+                _joins=(new | change).cast(pl.Int32), _deps=zero, _moves=zero,
+            ),
+            rows.filter("_end").select(
+                "employer_id", _m=m + 1, _delta=pl.lit(-1, pl.Int32), _joins=zero, _deps=zero,
+                _moves=zero,
+            ),
+            rows.filter("_departs").select(
+                "employer_id", "_m", _delta=zero, _joins=zero, _deps=pl.lit(1, pl.Int32),
+                _moves=zero,
+            ),
+            rows.filter(change).select(
+                employer_id="_moved_from", _m=m, _delta=zero, _joins=zero, _deps=zero,
+                _moves=pl.lit(1, pl.Int32),
+            ),
+        ]
+    )  # fmt: skip
+    return events.group_by("employer_id", "_m").agg(pl.all().sum()).collect()
 
 
-def _cumulative(months: pl.DataFrame) -> pl.LazyFrame:
-    """Running sums per employer up to each month, sorted by month for as-of lookups."""
-    cols = ["_hc", "_joins", "_deps", "_moves"]
+def _running(events: pl.LazyFrame, by: list[str]) -> pl.LazyFrame:
+    """Running figures at each event month: headcount `_hc` (until the next event), talent-months
+    paid before the month `_paid_before`, and running joins, departures and moves."""
+    over = (lambda e: e.over(by)) if by else (lambda e: e)
+    span = over(pl.col("_m").shift(-1)) - pl.col("_m")
+    months = pl.col("_hc") * span.fill_null(0)
     return (
-        months.lazy()
-        .sort("employer_id", "_m")
-        .with_columns(pl.col(c).cum_sum().over("employer_id").alias(f"{c}_cum") for c in cols)
-        .select("employer_id", "_m", "_hc", *(f"{c}_cum" for c in cols))
+        events.sort(*by, "_m")
+        .with_columns(
+            _hc=over(pl.col("_delta").cum_sum()),
+            **{c: over(pl.col(c).cum_sum()) for c in ("_joins", "_deps", "_moves")},
+        )
+        .with_columns(_paid_before=over(months.cum_sum()) - months, _event=pl.col("_m"))
         .sort("_m")
     )
 
 
-def _at(cum: pl.LazyFrame, pairs: pl.LazyFrame, offset: int, names: dict[str, str]) -> pl.LazyFrame:
-    """The running sums at month `_k` + offset (the latest month at or before it; 0 if none)."""
+def _at(running: pl.LazyFrame, targets: pl.LazyFrame, offset: int, by: list[str]) -> pl.LazyFrame:
+    """The running figures at month `_k` + offset, from the latest event at or before it:
+    `_hc` then, `_paid` talent-months up to and including it, running counts (0 before any)."""
     found = (
-        pairs.with_columns(_at=pl.col("_k") + offset)
+        targets.with_columns(_at=pl.col("_k") + offset)
         .sort("_at")
         .join_asof(
-            cum,
-            left_on="_at",
-            right_on="_m",
-            by="employer_id",
-            strategy="backward",
+            running, left_on="_at", right_on="_m", by=by or None, strategy="backward",
             check_sortedness=False,  # sorted by month above; polars cannot check with `by`
         )
-    )
+    )  # fmt: skip
+    paid = pl.col("_paid_before") + pl.col("_hc") * (pl.col("_at") - pl.col("_event") + 1)
     return found.select(
-        "employer_id", "_k", *(pl.col(src).fill_null(0).alias(dst) for src, dst in names.items())
-    )
+        *by, "_k", "_hc", _paid=paid.fill_null(0),
+        **{c: pl.col(c).fill_null(0) for c in ("_joins", "_deps", "_moves")},
+    )  # fmt: skip
 
 
 def employer_history(months: pl.DataFrame, pairs: pl.LazyFrame, gap_months: int) -> pl.LazyFrame:
     """Per (employer, `_k`): headcount now and 6 months before, joiners and movers out in the last
     6 known months, and the departure rate since the registry opened shrunk towards the city's."""
-    cum = _cumulative(months)
-    exact = months.lazy().select("employer_id", "_m", "_hc")
-    now = _at(cum, pairs, 0, {"_joins_cum": "_j0", "_moves_cum": "_v0"})
-    before = _at(cum, pairs, -6, {"_joins_cum": "_j6", "_moves_cum": "_v6"})
-    # Rows up to _k - gap are the ones whose departure (or not) is known at _k.
-    settled = _at(cum, pairs, -gap_months, {"_hc_cum": "_exposure", "_deps_cum": "_deps"})
+    by = ["employer_id"]
+    running = _running(months.lazy(), by)
+    now = _at(running, pairs, 0, by).select(*by, "_k", _hc_now="_hc", _j0="_joins", _v0="_moves")
+    before = _at(running, pairs, -6, by).select(*by, "_k", _hc_6="_hc", _j6="_joins", _v6="_moves")
+    # Paid months up to _k - gap are the ones whose departure (or not) is known at _k.
+    settled = _at(running, pairs, -gap_months, by).select(*by, "_k", _exposure="_paid", _d="_deps")
     # The city's rate over every employer (not only the pairs'), at the same settled month.
-    totals = (
-        months.lazy()
-        .group_by("_m")
-        .agg(pl.col("_hc").sum(), pl.col("_deps").sum())
-        .sort("_m")
-        .select("_m", _all_hc=pl.col("_hc").cum_sum(), _all_deps=pl.col("_deps").cum_sum())
+    city_events = (
+        months.lazy().group_by("_m").agg(pl.col("_delta", "_joins", "_deps", "_moves").sum())
     )
-    city = (
-        pairs.select("_k")
-        .unique()
-        .with_columns(_at=pl.col("_k") - gap_months)
-        .sort("_at")
-        .join_asof(totals, left_on="_at", right_on="_m", strategy="backward")
-        .select("_k", _city_rate=pl.col("_all_deps") / pl.col("_all_hc"))
+    city = _at(_running(city_events, []), pairs.select("_k").unique(), -gap_months, []).select(
+        "_k", _city_rate=pl.when(pl.col("_paid") > 0).then(pl.col("_deps") / pl.col("_paid"))
     )
-    shrunk = (pl.col("_deps") + PRIOR_TALENT_MONTHS * pl.col("_city_rate")) / (
+    shrunk = (pl.col("_d") + PRIOR_TALENT_MONTHS * pl.col("_city_rate")) / (
         pl.col("_exposure") + PRIOR_TALENT_MONTHS
     )
     keys = ["employer_id", "_k"]
     return (
-        pairs.join(exact, left_on=keys, right_on=["employer_id", "_m"], how="left")
-        .rename({"_hc": "_hc_now"})
-        .join(
-            exact.with_columns(_m=pl.col("_m") + 6).rename({"_hc": "_hc_6"}),
-            left_on=keys,
-            right_on=["employer_id", "_m"],
-            how="left",
-        )
-        .join(now, on=keys, how="left")
+        pairs.join(now, on=keys, how="left")
         .join(before, on=keys, how="left")
         .join(settled, on=keys, how="left")
         .join(city, on="_k", how="left")
         .select(
             *keys,
-            "_hc_now",
-            "_hc_6",
+            pl.col("_hc_now", "_hc_6").cast(pl.Int32),
             _joins_6=pl.col("_j0") - pl.col("_j6"),
             _moves_6=pl.col("_v0") - pl.col("_v6"),
             _emp_rate=shrunk,
