@@ -119,6 +119,25 @@ def lump_sum_in_service() -> pl.Expr:
     return pl.col("_lump_in_service").fill_null(0.0).alias("lump_sum_in_service")
 
 
+def months_to_second_subsidy_end() -> pl.Expr:
+    """Whole months from as_of to the end of the running periodic grant that ends next after the main one; null if fewer than two run."""
+    return months_between(pl.col("as_of"), pl.col("_second_subsidy_end")).alias(
+        "months_to_second_subsidy_end"
+    )
+
+
+def months_to_service_end() -> pl.Expr:
+    """Whole months from as_of to the next end of a lump sum's service period (clawback ends); null if none runs."""
+    return months_between(pl.col("as_of"), pl.col("_service_end")).alias("months_to_service_end")
+
+
+def months_since_service_end() -> pl.Expr:
+    """Whole months since the latest lump-sum service period ended (no clawback since); null if none has."""
+    return months_between(pl.col("_service_ended"), pl.col("as_of")).alias(
+        "months_since_service_end"
+    )
+
+
 def clawback_amount() -> pl.Expr:
     """Refund (yuan) a departure now would cost: lump x remaining / total service months."""
     return pl.col("_clawback").fill_null(0.0).alias("clawback_amount")
@@ -179,6 +198,13 @@ def paid_months_12m() -> pl.Expr:
     return (pl.col("_paid_cum") - pl.col("_paid_cum_12").fill_null(0)).alias("paid_months_12m")
 
 
+def unpaid_months_24m() -> pl.Expr:
+    """Months without a contribution among the last 24 known months, counted from the first paid month."""
+    window = (pl.col("_k") - pl.col("_first_paid") + 1).clip(0, 24)
+    paid = pl.col("_paid_cum") - pl.col("_paid_cum_24").fill_null(0)
+    return (window - paid).cast(pl.Int32).alias("unpaid_months_24m")
+
+
 def employer_headcount() -> pl.Expr:
     """Registry talents paying through the current employer in the last known month."""
     return pl.col("_hc_now").fill_null(0).cast(pl.Int32).alias("employer_headcount")
@@ -197,6 +223,33 @@ def employer_departures_6m() -> pl.Expr:
     return _ratio(dep, dep + pl.col("_hc_now").fill_null(0)).alias("employer_departures_6m")
 
 
+def employer_hires_6m() -> pl.Expr:
+    """Employer's new joiners (first contribution or change to it) in the last 6 known months over its headcount now."""
+    return _ratio(pl.col("_joins_6").fill_null(0), pl.col("_hc_now")).alias("employer_hires_6m")
+
+
+def employer_base_cut_share_12m() -> pl.Expr:
+    """Share of the employer's present talents paying in the last known month whose base is below the base they paid 12+ months before."""
+    return pl.col("_base_cut").cast(pl.Float64).alias("employer_base_cut_share_12m")
+
+
+def employer_moves_out_6m() -> pl.Expr:
+    """Share of the employer's talents (present + moved) who changed to another employer in the city in the last 6 known months."""
+    moved = pl.col("_moves_6").fill_null(0)
+    return _ratio(moved, moved + pl.col("_hc_now").fill_null(0)).alias("employer_moves_out_6m")
+
+
+def employer_departure_rate_eb() -> pl.Expr:
+    """Employer's departures per talent-year since the registry opened, shrunk towards the city's rate (prior: 10 talent-years)."""
+    return (pl.col("_emp_rate") * 12).alias("employer_departure_rate_eb")
+
+
+def employer_in_talent_county() -> pl.Expr:
+    """1 if the current employer is registered in the county where the talent is registered to work, else 0."""
+    same = pl.col("_employer_county") == pl.col("county")
+    return same.cast(pl.Int8).alias("employer_in_talent_county")
+
+
 def county_departure_rate_12m() -> pl.Expr:
     """Share of the county's talents (present + departed) whose departure was confirmed in the last 12 known months."""
     dep = pl.col("_county_dep_12").fill_null(0)
@@ -211,6 +264,13 @@ def event_flag(event: str) -> pl.Expr:
 def months_since_event(event: str) -> pl.Expr:
     """Whole months since the latest such event before as_of, null if none."""
     return months_between(pl.col(f"_event_{event}"), pl.col("as_of")).alias(f"months_since_{event}")
+
+
+def stabilising_events() -> pl.Expr:
+    """Number of the stabilising life events (married, spouse placed, child enrolled, home purchased, hukou moved, title awarded) that happened before as_of."""
+    return pl.sum_horizontal(
+        pl.col(f"_event_{e}").is_not_null().cast(pl.Int32) for e in EVENTS
+    ).alias("stabilising_events")
 
 
 def month_of_year() -> pl.Expr:
@@ -273,7 +333,10 @@ FEATURES: list[Feature] = [
     _feature(subsidy_share_of_base, "numeric", "主要按月补贴占最近社保缴费基数的比例"),
     _feature(active_subsidies, "numeric", "快照日仍在发放或服务期内的补贴项数"),
     _feature(lump_sum_in_service, "numeric", "仍在服务期内的一次性补贴总额（元）"),
+    _feature(months_to_second_subsidy_end, "numeric", "距主要补贴之后下一项按月补贴到期的整月数（不足两项在发则为空）"),
     _feature(clawback_amount, "numeric", "此时离开需按比例退还的补贴金额（元）"),
+    _feature(months_to_service_end, "numeric", "距一次性补贴服务期届满（不再退还）的整月数（无在服务期的则为空）"),
+    _feature(months_since_service_end, "numeric", "最近一项一次性补贴服务期届满后的整月数（无则为空）"),
     _feature(months_to_policy_expiry, "numeric", "发放在享补贴的政策最早到期的整月数"),
     _feature(contribution_base, "numeric", "最近已知的月社保缴费基数（元），收入的代理"),
     _feature(base_growth_12m, "numeric", "缴费基数近12个月的增长率"),
@@ -283,14 +346,21 @@ FEATURES: list[Feature] = [
     _feature(months_since_job_change, "numeric", "距上次更换单位的月数（未换过则为在德月数）"),
     _feature(months_since_last_contribution, "numeric", "最近已知月份与最后缴费月份相隔的月数（0 为当月已缴）"),
     _feature(paid_months_12m, "numeric", "近12个已知月份中有社保缴费的月数"),
+    _feature(unpaid_months_24m, "numeric", "近24个已知月份中（自首次缴费起）未缴社保的累计月数"),
     _attribute("employer_industry", "Current employer's industry", "现单位所属产业"),
     _attribute("employer_ownership", "Current employer's ownership", "现单位性质（民营、国有、事业单位等）"),
     _attribute("employer_size", "Current employer's size band", "现单位规模"),
     _feature(employer_headcount, "numeric", "现单位最近已知月份在册缴费人才数"),
     _feature(employer_headcount_trend_6m, "numeric", "现单位在册缴费人才数较6个月前的变化率"),
     _feature(employer_departures_6m, "numeric", "现单位人才中近6个已知月份确认离开德州的比例"),
+    _feature(employer_hires_6m, "numeric", "现单位近6个已知月份新进人才数与现有在册人数之比（招聘停滞为低）"),
+    _feature(employer_base_cut_share_12m, "numeric", "现单位在册缴费人才中缴费基数低于12个月前的比例（降薪）"),
+    _feature(employer_moves_out_6m, "numeric", "现单位人才中近6个已知月份转到市内其他单位的比例"),
+    _feature(employer_departure_rate_eb, "numeric", "现单位自有记录以来每人年离开德州的比率，按经验贝叶斯向全市比率收缩"),
+    _feature(employer_in_talent_county, "numeric", "现单位是否在人才登记工作的县（市、区）（1 是，0 否）"),
     _feature(county_departure_rate_12m, "numeric", "所在县人才中近12个已知月份确认离开德州的比例"),
     *_event_features(),
+    _feature(stabilising_events, "numeric", "快照日前已发生的稳定性生活事件项数（结婚、配偶安置、子女入学、购房、落户、职称）"),
     _feature(month_of_year, "numeric", "快照日所在月份（1-12）"),
     _feature(months_to_spring_festival, "numeric", "距下一个春节的整月数（节后是跳槽高峰）"),
 ]  # fmt: skip

@@ -7,6 +7,7 @@ from datetime import date
 import polars as pl
 
 from features.catalog import EVENTS, IDENTITY, feature_exprs
+from features.employer_context import employer_months, join_employer_context
 from features.labels import label_snapshots
 from features.timeline import (
     departures,
@@ -73,7 +74,8 @@ def build_snapshots(tables: dict[str, pl.DataFrame], dates: list[date], rules=No
     grid = join_pay_state(present_talents(talents.lazy(), timeline, dates, k_max, r), timeline)
     flexible = talents.filter(pl.col("program") == FLEXIBLE).get_column("talent_id")
     context = context_rows(timeline.lazy(), ks, flexible, r)
-    return finish_snapshots(grid.drop("_ord").lazy(), context, tables, k_max)
+    months = employer_months(timeline, flexible)
+    return finish_snapshots(grid.drop("_ord").lazy(), context, months, tables, k_max, r)
 
 
 # The context features look back at most this many known months (county departures, 12).
@@ -83,22 +85,21 @@ CONTEXT_MONTHS = 12
 def context_rows(
     timeline: pl.LazyFrame, ks: list[int], flexible: pl.Series, r: TimeRules
 ) -> pl.LazyFrame:
-    """The timeline rows the employer and county context read for the last known months `ks`.
+    """The timeline rows the employer and county departure context read for the last known months `ks`.
 
-    Paying rows at each k and 6 months before (employer headcounts) and departures confirmed
-    in the CONTEXT_MONTHS known months up to each k; flexible experts never count.
+    Departures confirmed in the CONTEXT_MONTHS known months up to each k; flexible experts
+    never count. (Headcounts and other employer history come from `employer_months`.)
     """
     if not ks:
         return timeline.head(0)
-    months = sorted(set(ks) | {k - 6 for k in ks})
     counted = pl.col("_departs") & pl.col("_confirmed").is_between(
         ks[0] - CONTEXT_MONTHS + 1, ks[-1]
     )
     # A departure confirmed at c left its last paid month c - gap: nothing earlier is read.
-    since = min(months[0], ks[0] - CONTEXT_MONTHS + 1 - r.gap_months)
+    since = ks[0] - CONTEXT_MONTHS + 1 - r.gap_months
     return (
         timeline.filter(pl.col("_m") >= since)
-        .filter(pl.col("_m").is_in(months) | counted)
+        .filter(counted)
         .filter(~pl.col("talent_id").is_in(flexible.implode()))
         .select("talent_id", "employer_id", "_m", "_departs", "_confirmed")
         .collect()
@@ -107,11 +108,17 @@ def context_rows(
 
 
 def finish_snapshots(
-    grid: pl.LazyFrame, timeline: pl.LazyFrame, tables: dict[str, pl.DataFrame], k_max: int
+    grid: pl.LazyFrame,
+    timeline: pl.LazyFrame,
+    months: pl.DataFrame,
+    tables: dict[str, pl.DataFrame],
+    k_max: int,
+    r: TimeRules,
 ) -> pl.DataFrame:
     """Add the employer, county, grant and event context to the population and select the features.
 
-    `timeline` needs only the pay timeline's rows that `context_rows` keeps.
+    `timeline` needs only the pay timeline's rows that `context_rows` keeps; `months` is
+    `employer_months` of the whole timeline.
     """
     talents = tables["talents"]
     employers = (
@@ -122,12 +129,13 @@ def finish_snapshots(
             employer_industry="industry",
             employer_ownership="ownership",
             employer_size="size_band",
+            _employer_county="county",
         )
     )
     # Each context step is collected: one combined plan ran several times slower (polars 2.1).
     steps = [
         lambda g: g.join(employers, on="employer_id", how="left"),
-        lambda g: join_employer_context(g, timeline, k_max),
+        lambda g: join_employer_context(g, timeline, months, k_max, r.gap_months),
         lambda g: join_county_context(g, timeline, talents.lazy(), k_max),
         lambda g: join_grants(g, tables["subsidies"].lazy(), tables["policies"].lazy()),
         lambda g: join_events(g, tables["life_events"].lazy(), EVENTS),
@@ -140,31 +148,6 @@ def finish_snapshots(
     )
     rest = [c for c in frame.collect_schema().names() if c not in IDENTITY]
     return frame.select(*IDENTITY, *rest).sort("as_of", "talent_id").collect()
-
-
-def join_employer_context(grid: pl.LazyFrame, timeline: pl.LazyFrame, k_max: int) -> pl.LazyFrame:
-    """Add the current employer's paying headcount now and 6 months ago, and its recent departures."""
-    pairs = grid.select("employer_id", "_k").unique()
-    heads = timeline.group_by("employer_id", "_m").agg(_hc=pl.len().cast(pl.Int32))
-    left = (
-        departures(timeline, k_max)
-        .join(pairs, on="employer_id", how="inner")
-        .filter(pl.col("_confirmed").is_between(pl.col("_k") - 5, pl.col("_k")))
-        .group_by("employer_id", "_k")
-        .agg(_emp_dep_6=pl.len().cast(pl.Int32))
-    )
-    ctx = (
-        pairs.join(heads, left_on=["employer_id", "_k"], right_on=["employer_id", "_m"], how="left")
-        .rename({"_hc": "_hc_now"})
-        .join(
-            heads.with_columns(_m=pl.col("_m") + 6).rename({"_hc": "_hc_6"}),
-            left_on=["employer_id", "_k"],
-            right_on=["employer_id", "_m"],
-            how="left",
-        )
-        .join(left, on=["employer_id", "_k"], how="left")
-    )
-    return grid.join(ctx, on=["employer_id", "_k"], how="left")
 
 
 def join_county_context(
@@ -214,4 +197,4 @@ def present_talents(
         ).filter(present)
         for d in dates
     ] or [paid.with_columns(as_of=pl.lit(None, pl.Date), _k=pl.lit(None, pl.Int32)).head(0)]
-    return pl.concat(per_date).drop("_first_paid", "_first_departure").collect()
+    return pl.concat(per_date).drop("_first_departure").collect()

@@ -196,7 +196,7 @@ def pay_state() -> list[tuple[pl.Expr, dict[str, str]]]:
             },
         ),
         (k - 12, {"_changes_cum_12": "_changes_cum", "_paid_cum_12": "_paid_cum"}),
-        (k - 24, {"_changes_cum_24": "_changes_cum"}),
+        (k - 24, {"_changes_cum_24": "_changes_cum", "_paid_cum_24": "_paid_cum"}),
         (pl.col("_last_paid") - 12, {"_base_12m_ago": "contribution_base"}),
     ]
 
@@ -241,11 +241,18 @@ def join_grants(
     lump = pl.col("_running") & (pl.col("lump_sum").fill_null(0) > 0)
     total = months_between(pl.col("start_date"), pl.col("end_date")).clip(lower_bound=1)
     left = months_between(pl.col("as_of"), pl.col("end_date")).clip(0, total)
+    periodic = pl.col("_running") & (pl.col("monthly_amount").fill_null(0) > 0)
+    ended_lump = ~pl.col("_running") & (pl.col("lump_sum").fill_null(0) > 0)
     clock = grants.group_by(keys).agg(
         _active_subsidies=pl.col("_running").sum().cast(pl.Int32),
         _lump_in_service=pl.col("lump_sum").filter(lump).sum(),
         _clawback=(pl.col("lump_sum") * left / total).filter(lump).sum(),
         _policy_expiry=pl.col("effective_to").filter(pl.col("_running")).min(),
+        # Each grant's own clock: the running periodic grant ending next after the main one,
+        # the next lump-sum service end, and the latest service end already passed.
+        _second_subsidy_end=pl.col("end_date").filter(periodic).sort().slice(1, 1).first(),
+        _service_end=pl.col("end_date").filter(lump).min(),
+        _service_ended=pl.col("end_date").filter(ended_lump).max(),
     )
     # The main periodic subsidy: the next to end among running ones, else the last to have ended.
     days = pl.col("end_date").cast(pl.Int32)

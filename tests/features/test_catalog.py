@@ -19,6 +19,11 @@ REQUIRED = [
     "employer_departures_6m", "county_departure_rate_12m", "hukou_moved", "spouse_placed",
     "child_enrolled", "home_purchased", "married", "title_awarded", "months_since_hukou_moved",
     "month_of_year", "months_to_spring_festival",
+    # issue 14, item 3: how talents and employers behave
+    "employer_hires_6m", "employer_base_cut_share_12m", "employer_moves_out_6m",
+    "employer_departure_rate_eb", "months_to_second_subsidy_end", "months_to_service_end",
+    "months_since_service_end", "stabilising_events", "unpaid_months_24m",
+    "employer_in_talent_county",
 ]  # fmt: skip
 
 

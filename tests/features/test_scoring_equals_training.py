@@ -93,6 +93,9 @@ def test_the_property_sees_populated_dates_and_departures(tables, training):
     assert late.get_column("job_changes_24m").max() > 0
     assert late.get_column("employer_departures_6m").max() > 0
     assert late.get_column("base_growth_12m").is_not_null().any()
+    assert late.get_column("employer_hires_6m").max() > 0
+    assert late.get_column("employer_moves_out_6m").max() > 0
+    assert late.get_column("employer_departure_rate_eb").n_unique() > 5
 
 
 def test_base_growth_is_null_when_nothing_was_paid_twelve_months_before(tables):
