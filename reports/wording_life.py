@@ -172,7 +172,121 @@ def _simple(column: str, zh: str, en: str, fmt: Callable) -> Callable:
     return build
 
 
+def _months_or(column: str, none: tuple[str, str], some: tuple[str, str]) -> Callable:
+    """'{}' is the month count; `none` when the feature is empty (no such grant)."""
+
+    def build(lang: str) -> pl.Expr:
+        v = num(column)
+        return (
+            pl.when(v.is_null())
+            .then(pl.lit(pick(lang, *none)))
+            .otherwise(pl.format(pick(lang, *some), as_months(v, lang)))
+        )
+
+    return build
+
+
+def _count(column: str, none: tuple[str, str], some: tuple[str, str]) -> Callable:
+    """'{}' is a whole count; `none` when it is 0 or empty."""
+
+    def build(lang: str) -> pl.Expr:
+        v = num(column)
+        return (
+            pl.when(v.is_null() | (v < 0.5))
+            .then(pl.lit(pick(lang, *none)))
+            .otherwise(pl.format(pick(lang, *some), as_int(v)))
+        )
+
+    return build
+
+
+def _own_county(lang: str) -> pl.Expr:
+    v = num("employer_in_talent_county")
+    return (
+        pl.when(v.is_null())
+        .then(pl.lit(pick(lang, "所在单位所在县不详", "employer's county unknown")))
+        .when(v >= 0.5)
+        .then(
+            pl.lit(pick(lang, "所在单位在本人登记的县市区", "employer in the talent's own county"))
+        )
+        .otherwise(
+            pl.lit(
+                pick(
+                    lang, "所在单位不在本人登记的县市区", "employer outside the talent's own county"
+                )
+            )
+        )
+    )
+
+
 SENTENCES: dict[str, Callable[[str], pl.Expr]] = {
+    "employer_hires_6m": _rate(
+        "employer_hires_6m",
+        ("所在单位近6个月没有新进人才", "the employer hired no talent in 6 months"),
+        (
+            "所在单位近6个月新进人才相当于现有人数的{}%",
+            "the employer hired {}% of its staff in 6 months",
+        ),
+    ),
+    "employer_base_cut_share_12m": _rate(
+        "employer_base_cut_share_12m",
+        ("所在单位近12个月没有人降薪", "no pay cuts at the employer in 12 months"),
+        (
+            "所在单位{}%的人才工资比12个月前低",
+            "{}% of the employer's talents earn less than 12 months ago",
+        ),
+    ),
+    "employer_moves_out_6m": _rate(
+        "employer_moves_out_6m",
+        (
+            "所在单位近6个月没有人转到市内其他单位",
+            "no colleague moved to another Dezhou employer in 6 months",
+        ),
+        (
+            "所在单位近6个月有{}%的人才转到市内其他单位",
+            "{}% of the employer's talents moved to other Dezhou employers in 6 months",
+        ),
+    ),
+    "employer_departure_rate_eb": _rate(
+        "employer_departure_rate_eb",
+        ("所在单位历来很少有人才离开德州", "the employer's talents have rarely left Dezhou"),
+        (
+            "所在单位人才每年约有{}%离开德州",
+            "about {}% of the employer's talents leave Dezhou each year",
+        ),
+    ),
+    "months_to_second_subsidy_end": _months_or(
+        "months_to_second_subsidy_end",
+        ("没有第二项按月补贴", "no second monthly subsidy"),
+        ("第二项按月补贴{}后到期", "a second monthly subsidy ends in {}"),
+    ),
+    "months_to_service_end": _months_or(
+        "months_to_service_end",
+        ("没有在服务期内的一次性补贴", "no lump sum with a service period running"),
+        (
+            "一次性补贴服务期{}后届满,之后离开无需退还",
+            "the lump sum's service period ends in {}; no refund after it",
+        ),
+    ),
+    "months_since_service_end": _months_or(
+        "months_since_service_end",
+        ("没有已届满的服务期", "no service period has ended"),
+        (
+            "一次性补贴服务期已届满{},离开无需退还",
+            "the lump sum's service period ended {} ago; leaving costs no refund",
+        ),
+    ),
+    "stabilising_events": _count(
+        "stabilising_events",
+        ("尚无落户、购房、成家等稳定因素", "no settling ties yet (hukou, home, family, title)"),
+        ("已有{}项落户、购房、成家等稳定因素", "{} settling ties (hukou, home, family, title)"),
+    ),
+    "unpaid_months_24m": _count(
+        "unpaid_months_24m",
+        ("近24个月社保没有中断", "no gap in social insurance in 24 months"),
+        ("近24个月累计{}个月未缴社保", "{} unpaid months of social insurance in 24 months"),
+    ),
+    "employer_in_talent_county": _own_county,
     **{event: _event(event) for event in EVENTS},
     "employer_industry": _labelled(
         "employer_industry",

@@ -32,6 +32,16 @@ ROW = {
     "employer_headcount_trend_6m": -0.2,
     "employer_departures_6m": 0.15,
     "county_departure_rate_12m": 0.12,
+    "employer_hires_6m": 0.05,
+    "employer_base_cut_share_12m": 0.4,
+    "employer_moves_out_6m": 0.1,
+    "employer_departure_rate_eb": 0.18,
+    "months_to_second_subsidy_end": 5,
+    "months_to_service_end": None,
+    "months_since_service_end": 1,
+    "stabilising_events": 2,
+    "unpaid_months_24m": 3,
+    "employer_in_talent_county": 0,
     "hukou_moved": 0,
     "months_since_hukou_moved": None,
     "spouse_placed": 0,
@@ -113,6 +123,46 @@ EXPECTED = {
     "county_departure_rate_12m": (
         "本县近12个月有12%的人才离开",
         "12% of this county's talents left in the last 12 months",
+    ),
+    "employer_hires_6m": (
+        "所在单位近6个月新进人才相当于现有人数的5%",
+        "the employer hired 5% of its staff in 6 months",
+    ),
+    "employer_base_cut_share_12m": (
+        "所在单位40%的人才工资比12个月前低",
+        "40% of the employer's talents earn less than 12 months ago",
+    ),
+    "employer_moves_out_6m": (
+        "所在单位近6个月有10%的人才转到市内其他单位",
+        "10% of the employer's talents moved to other Dezhou employers in 6 months",
+    ),
+    "employer_departure_rate_eb": (
+        "所在单位人才每年约有18%离开德州",
+        "about 18% of the employer's talents leave Dezhou each year",
+    ),
+    "months_to_second_subsidy_end": (
+        "第二项按月补贴5个月后到期",
+        "a second monthly subsidy ends in 5 months",
+    ),
+    "months_to_service_end": (
+        "没有在服务期内的一次性补贴",
+        "no lump sum with a service period running",
+    ),
+    "months_since_service_end": (
+        "一次性补贴服务期已届满1个月,离开无需退还",
+        "the lump sum's service period ended 1 month ago; leaving costs no refund",
+    ),
+    "stabilising_events": (
+        "已有2项落户、购房、成家等稳定因素",
+        "2 settling ties (hukou, home, family, title)",
+    ),
+    "unpaid_months_24m": (
+        "近24个月累计3个月未缴社保",
+        "3 unpaid months of social insurance in 24 months",
+    ),
+    "employer_in_talent_county": (
+        "所在单位不在本人登记的县市区",
+        "employer outside the talent's own county",
     ),
     "hukou_moved": ("户口未迁入德州", "hukou not moved to Dezhou"),
     "spouse_placed": ("配偶未在德州安置", "spouse not placed in Dezhou"),
