@@ -138,15 +138,58 @@ def cox_risk(cox, cols: list[str], x: np.ndarray, h: int) -> np.ndarray:
     return 1.0 - surv.to_numpy()[0]
 
 
-def measure_size(n: int, seed: int, cache: Path, n_boot: int, cap: int) -> list[dict]:
-    """Train the model and both survival models on one world; figures per horizon."""
+def judge_horizon(frame: pl.DataFrame, result, h: int, seed: int, n_boot: int, cap: int) -> dict:
+    """The model, RSF and Cox on one horizon's blocks of a trained result: the same training
+    snapshots (a uniform draw of at most `cap`), the same out-of-time test block.
+
+    Returns the figures (AUC, ECE, bootstrap interval of AUC(model) - AUC(other)) and, under
+    "_scores", the test block's labels, talents and each model's risk for callers that add more.
+    """
     from sklearn.metrics import roc_auc_score
 
-    from benchmarks.probe import world_frames
-    from features.catalog import model_columns
     from models.bootstrap import bootstrap_auc_difference
     from models.evaluate import expected_calibration_error
     from models.split import select_block
+
+    split, spec = result.splits[h], result.model.spec
+    block = select_block(frame, split, "train")
+    train = survival_rows(block, cap, seed)
+    test = select_block(frame, split, "test")
+    y = test[f"y_{h}m"].to_numpy().astype(float)
+    talents = test["talent_id"].to_numpy()
+    ours = result.model.predict(test)[f"p_leave_{h}m"].to_numpy()
+    design = Design(train, spec)
+    x_train, x_test = design.matrix(train), design.matrix(test)
+    event, duration = survival_targets(train)
+    row = {
+        "h": h, "train_rows": block.height, "talent_rows": train.height,
+        "events": int(event.sum()), "test_rows": test.height,
+        "test_talents": int(test["talent_id"].n_unique()), "test_positives": int(y.sum()),
+        "auc": roc_auc_score(y, ours), "ece": expected_calibration_error(ours, y),
+    }  # fmt: skip
+    started = time.perf_counter()
+    rsf = fit_rsf(x_train, event, duration, seed)
+    scores = {"rsf": rsf_risk(rsf, x_test, h)}
+    row["rsf_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    cox, cols = fit_cox(x_train, event, duration)
+    scores["cox"] = cox_risk(cox, cols, x_test, h)
+    row["cox_s"] = time.perf_counter() - started
+    for name, score in scores.items():
+        diff = bootstrap_auc_difference(y, ours, score, talents, n_boot, seed)
+        row |= {
+            f"{name}_auc": roc_auc_score(y, score),
+            f"{name}_ece": expected_calibration_error(score, y),
+            f"{name}_lo": diff["lo"], f"{name}_hi": diff["hi"],
+        }  # fmt: skip
+    row["_scores"] = {"y": y, "talents": talents, "model": ours, **scores}
+    return row
+
+
+def measure_size(n: int, seed: int, cache: Path, n_boot: int, cap: int) -> list[dict]:
+    """Train the model and both survival models on one world; figures per horizon."""
+    from benchmarks.probe import world_frames
+    from features.catalog import model_columns
     from models.train import train_attrition_model
     from runconfig import RunConfig, TrainParams
 
@@ -156,42 +199,16 @@ def measure_size(n: int, seed: int, cache: Path, n_boot: int, cap: int) -> list[
     started = time.perf_counter()
     result = train_attrition_model(frame, numeric, categorical, config, oracle=oracle)
     model_s = time.perf_counter() - started
-    spec, m, rows = result.model.spec, result.metrics, []
+    m, rows = result.metrics, []
     for h in config.horizons:
-        split = result.splits[h]
-        block = select_block(frame, split, "train")
-        train = survival_rows(block, cap, seed)
-        test = select_block(frame, split, "test")
-        y = test[f"y_{h}m"].to_numpy().astype(float)
-        talents = test["talent_id"].to_numpy()
-        ours = result.model.predict(test)[f"p_leave_{h}m"].to_numpy()
-        design = Design(train, spec)
-        x_train, x_test = design.matrix(train), design.matrix(test)
-        event, duration = survival_targets(train)
-        row = {
-            "talents": n, "h": h, "train_rows": block.height,
-            "talent_rows": train.height, "events": int(event.sum()), "test_rows": test.height,
-            "auc": roc_auc_score(y, ours), "ece": expected_calibration_error(ours, y),
-            "oracle_auc": m.get(f"oracle_auc_{h}m", float("nan")),
+        row = judge_horizon(frame, result, h, seed, n_boot, cap)
+        row.pop("_scores")
+        row |= {
+            "talents": n, "oracle_auc": m.get(f"oracle_auc_{h}m", float("nan")),
             "logistic_auc": m[f"logistic_auc_{h}m"], "model_s": model_s,
             "leaf_rows": result.params.get(f"tuned_min_data_in_leaf_{h}m"),
             "blend": result.params.get(f"tuned_blend_weight_{h}m"),
         }  # fmt: skip
-        started = time.perf_counter()
-        rsf = fit_rsf(x_train, event, duration, seed)
-        scores = {"rsf": rsf_risk(rsf, x_test, h)}
-        row["rsf_s"] = time.perf_counter() - started
-        started = time.perf_counter()
-        cox, cols = fit_cox(x_train, event, duration)
-        scores["cox"] = cox_risk(cox, cols, x_test, h)
-        row["cox_s"] = time.perf_counter() - started
-        for name, score in scores.items():
-            diff = bootstrap_auc_difference(y, ours, score, talents, n_boot, seed)
-            row |= {
-                f"{name}_auc": roc_auc_score(y, score),
-                f"{name}_ece": expected_calibration_error(score, y),
-                f"{name}_lo": diff["lo"], f"{name}_hi": diff["hi"],
-            }  # fmt: skip
         rows.append(row)
         print(render_rows([row])[-1], flush=True)
     return rows
