@@ -26,8 +26,9 @@ from workspace.models import (
     WeekCounty,
 )
 from workspace.published import TOP
+from workspace.rows import rows_html
 from workspace.scope import is_city_admin, officer_of, scoped, scoped_talent
-from workspace.wording import action_label, county_label, subsidy_label
+from workspace.wording import action_label, county_label, subsidy_label, words
 
 PAGE = 50  # rows per list per page (an officer's week of calls)
 FILTERS = ("q", "tier", "subsidy", "status")
@@ -141,7 +142,7 @@ def county_list(request):
         rows = scoped(request.user, ListRow, county).filter(
             week=week, risk_tier__in=("high", "medium")
         )
-        rows = filter_rows(rows.select_related("talent"), request, week)
+        rows = filter_rows(rows, request, week)
         # The paying list is exactly the ranked rows (ranked at import: high/medium, paying).
         paying = rows.filter(county_rank__isnull=False).order_by("county_rank", "-p_leave_6m")
         verify = rows.filter(months_unpaid__gte=1).order_by("-months_unpaid", "-p_leave_6m")
@@ -152,11 +153,12 @@ def county_list(request):
             paying_count, verify_count = sizes[0], sizes[1]
         paying_page = page_of(request, "page", paying_count)
         verify_page = page_of(request, "vpage", verify_count)
+        w = words(request)["w"]
         context.update(
-            paying=paying[paying_page["start"] : paying_page["start"] + PAGE],
+            paying_rows=rows_html(paying[paying_page["start"] :][:PAGE], w, verify_list=False),
             paying_count=paying_count,
             paying_page=paying_page,
-            verify=verify[verify_page["start"] : verify_page["start"] + PAGE],
+            verify_rows=rows_html(verify[verify_page["start"] :][:PAGE], w, verify_list=True),
             verify_count=verify_count,
             verify_page=verify_page,
             progress=(acted_on_top(request.user, week, county), sizes[2]),
