@@ -13,8 +13,8 @@ from pathlib import Path
 import polars as pl
 from django.db import IntegrityError, transaction
 
-from workspace.models import Contact, ListRow, PlanRow, Subsidy, Talent, Week
-from workspace.published import LIST_FILE, PLAN_FILE, published_weeks, read_week
+from workspace.models import Contact, ListRow, PlanRow, Subsidy, Talent, Week, WeekCounty
+from workspace.published import LIST_FILE, PLAN_FILE, county_counts, published_weeks, read_week
 
 BATCH = 5_000
 
@@ -69,10 +69,31 @@ def import_week(day: date, frame: pl.DataFrame) -> bool:
                     ListRow.objects.bulk_create(batch)
                     batch = []
             ListRow.objects.bulk_create(batch)
+            store_counts(week, frame)
     except IntegrityError:
         if Week.objects.filter(as_of=day).exists():  # another import of this week won the race
             return False
         raise
+    return True
+
+
+def store_counts(week: Week, frame: pl.DataFrame) -> None:
+    """The week's list sizes per county, which the list page reads instead of counting rows."""
+    WeekCounty.objects.bulk_create(
+        [WeekCounty(week=week, **r) for r in county_counts(frame).iter_rows(named=True)]
+    )
+
+
+def backfill_counts(day: date, frame: pl.DataFrame) -> bool:
+    """Counts for a week imported before they were kept (a re-import fills them in once)."""
+    week = Week.objects.get(as_of=day)
+    if week.county_counts.exists():
+        return False
+    try:
+        with transaction.atomic():
+            store_counts(week, frame)
+    except IntegrityError:  # a concurrent re-import filled them first
+        return False
     return True
 
 
@@ -177,8 +198,11 @@ def import_lists(
     """Import every published week not yet in the database, their plans, then contacts/grants."""
     lines = []
     for day, folder in published_weeks(lists):
-        added = import_week(day, read_week(folder / LIST_FILE))
+        frame = read_week(folder / LIST_FILE)
+        added = import_week(day, frame)
         lines.append(f"{day}: {'imported' if added else 'already imported'}")
+        if not added and backfill_counts(day, frame):
+            lines.append(f"{day}: list sizes per county counted")
         if (folder / PLAN_FILE).is_file() and (n := import_plan(day, folder / PLAN_FILE)):
             lines.append(f"{day}: {n} plan rows")
     if contacts is not None:

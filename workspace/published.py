@@ -12,6 +12,7 @@ from pipeline.errors import UsageError
 LIST_FILE, PLAN_FILE = "risk_list.parquet", "plan.parquet"
 NEEDED = ("as_of", "talent_id", "county", "p_leave_3m", "p_leave_6m", "p_leave_12m", "risk_tier")
 OFFICER_TIERS = ("high", "medium")
+TOP = 50  # the week's calls per county (reports.tiers.OFFICER_CAPACITY); progress is out of these
 
 
 def published_weeks(lists: Path) -> list[tuple[date, Path]]:
@@ -59,3 +60,17 @@ def read_week(path: Path) -> pl.DataFrame:
     }
     frame = frame.with_columns(v.alias(k) for k, v in defaults.items() if k not in frame.columns)
     return with_county_rank(frame.with_columns(pl.col("months_unpaid").fill_null(0)))
+
+
+def county_counts(frame: pl.DataFrame) -> pl.DataFrame:
+    """Per county of a ranked week (`with_county_rank`): the sizes of its two lists and its top."""
+    listed = frame.filter(pl.col("risk_tier").is_in(OFFICER_TIERS))
+    return (
+        listed.group_by("county")
+        .agg(
+            paying=(pl.col("months_unpaid") == 0).sum(),
+            verify=(pl.col("months_unpaid") >= 1).sum(),
+            top=(pl.col("county_rank") <= TOP).sum(),
+        )
+        .sort("county")
+    )

@@ -6,7 +6,16 @@ from __future__ import annotations
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from workspace.models import Action, Contact, ListRow, Officer, PlanRow, Subsidy, Talent
+from workspace.models import (
+    Action,
+    Contact,
+    ListRow,
+    Officer,
+    PlanRow,
+    Subsidy,
+    Talent,
+    WeekCounty,
+)
 
 # Where each scoped model keeps the county it belongs to.
 COUNTY_FIELD: dict[type[Model], str] = {
@@ -16,17 +25,21 @@ COUNTY_FIELD: dict[type[Model], str] = {
     Subsidy: "talent__county",
     PlanRow: "talent__county",
     Action: "county",  # set from the talent when recorded
+    WeekCounty: "county",  # the list sizes counted at import
 }
 
 
 def officer_of(user) -> Officer:
-    """The user's officer record; a user without one sees nothing (404)."""
+    """The user's officer record; a user without one sees nothing (404).
+
+    Read through the user's one-to-one accessor, which Django caches on the request's user:
+    one query per request however many scoped reads the page makes."""
     if not user.is_authenticated:
         raise Http404
-    officer = Officer.objects.filter(user=user).first()
-    if officer is None:
-        raise Http404
-    return officer
+    try:
+        return user.officer
+    except Officer.DoesNotExist:
+        raise Http404 from None
 
 
 def is_city_admin(user) -> bool:

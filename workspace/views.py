@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -23,12 +23,15 @@ from workspace.models import (
     PlanRow,
     Subsidy,
     Week,
+    WeekCounty,
 )
+from workspace.published import TOP
+from workspace.rows import rows_html
 from workspace.scope import is_city_admin, officer_of, scoped, scoped_talent
-from workspace.wording import action_label, county_label, subsidy_label
+from workspace.wording import action_label, county_label, subsidy_label, words
 
-TOP = 50  # the week's calls per county (reports.tiers.OFFICER_CAPACITY)
-SHOWN = 200  # rows per list on the page
+PAGE = 50  # rows per list per page (an officer's week of calls)
+FILTERS = ("q", "tier", "subsidy", "status")
 
 
 def current_week(request) -> Week | None:
@@ -71,42 +74,104 @@ def filter_rows(rows, request, week: Week):
     return rows
 
 
+def is_filtered(request) -> bool:
+    return any(request.GET.get(key, "").strip() for key in FILTERS)
+
+
+def list_sizes(user, week: Week, county: str | None) -> tuple[int, int, int]:
+    """(paying, to verify, top) of the week, as counted at import, summed over visible counties."""
+    sizes = scoped(user, WeekCounty, county).filter(week=week)
+    total = sizes.aggregate(p=Sum("paying"), v=Sum("verify"), t=Sum("top"))
+    return total["p"] or 0, total["v"] or 0, total["t"] or 0
+
+
+def top_actions(user, week: Week, county: str | None = None):
+    """The actions on this week's list of its top 50 paying talents (per county).
+
+    Read from the actions (a county's few hundred), not from the list's ~17,000 rows."""
+    return scoped(user, Action, county).filter(
+        list_as_of=week.as_of,
+        talent__list_rows__week=week,
+        talent__list_rows__county_rank__lte=TOP,
+    )
+
+
+def acted_on_top(user, week: Week, county: str | None) -> int:
+    """How many of the week's top 50 paying talents (per county) had an action on this list."""
+    return top_actions(user, week, county).values("talent").distinct().count()
+
+
 def progress(user, week: Week, county: str | None) -> tuple[int, int]:
     """Of the week's top 50 paying talents (per county), how many had an action on this list."""
-    top = scoped(user, ListRow, county).filter(week=week, months_unpaid=0, county_rank__lte=TOP)
-    acted = top.filter(
-        Exists(Action.objects.filter(talent=OuterRef("talent"), list_as_of=week.as_of))
-    ).count()
-    return acted, top.count()
+    return acted_on_top(user, week, county), list_sizes(user, week, county)[2]
+
+
+def page_of(request, key: str, total: int) -> dict:
+    """One list's page (?page= or ?vpage=): its slice and the links either side, filters kept."""
+    pages = max(1, -(-total // PAGE))
+    try:
+        number = min(max(1, int(request.GET.get(key, 1))), pages)
+    except ValueError:
+        number = 1
+
+    def link(n: int) -> str:
+        query = request.GET.copy()
+        query[key] = str(n)
+        return "?" + query.urlencode()
+
+    return {
+        "number": number,
+        "pages": pages,
+        "total": total,
+        "start": (number - 1) * PAGE,
+        "prev": link(number - 1) if number > 1 else None,
+        "next": link(number + 1) if number < pages else None,
+    }
 
 
 @never_cache
 @login_required
 @require_GET
 def county_list(request):
-    """This week's two lists for my county (an admin: all, or ?county=)."""
-    county = admin_county(request) if is_city_admin(request.user) else None
+    """This week's two lists for my county (an admin: all, or ?county=), a page of each."""
+    admin = is_city_admin(request.user)
+    county = admin_county(request) if admin else None
     week = current_week(request)
-    context = {"week": week, "county": county, "params": request.GET}
+    context = {"week": week, "county": county, "params": request.GET, "is_admin": admin}
     if week is not None:
         rows = scoped(request.user, ListRow, county).filter(
             week=week, risk_tier__in=("high", "medium")
         )
-        rows = filter_rows(rows.select_related("talent"), request, week)
-        paying = rows.filter(months_unpaid=0).order_by("county_rank", "-p_leave_6m")
+        rows = filter_rows(rows, request, week)
+        # The paying list is exactly the ranked rows (ranked at import: high/medium, paying).
+        paying = rows.filter(county_rank__isnull=False).order_by("county_rank", "-p_leave_6m")
         verify = rows.filter(months_unpaid__gte=1).order_by("-months_unpaid", "-p_leave_6m")
+        sizes = list_sizes(request.user, week, county)
+        if is_filtered(request):
+            paying_count, verify_count = paying.count(), verify.count()
+        else:
+            paying_count, verify_count = sizes[0], sizes[1]
+        paying_page = page_of(request, "page", paying_count)
+        verify_page = page_of(request, "vpage", verify_count)
+        w = words(request)["w"]
         context.update(
-            paying=paying[:SHOWN],
-            paying_count=paying.count(),
-            verify=verify[:SHOWN],
-            verify_count=verify.count(),
-            progress=progress(request.user, week, county),
-            shown=SHOWN,
+            paying_rows=rows_html(paying[paying_page["start"] :][:PAGE], w, verify_list=False),
+            paying_count=paying_count,
+            paying_page=paying_page,
+            verify_rows=rows_html(verify[verify_page["start"] :][:PAGE], w, verify_list=True),
+            verify_count=verify_count,
+            verify_page=verify_page,
+            progress=(acted_on_top(request.user, week, county), sizes[2]),
             weeks=Week.objects.order_by("-as_of")[:12],
         )
     context["county_name"] = county_label(county or officer_of(request.user).county or "")
     context["counties"] = [(c, county_label(c)) for c, _ in COUNTY_CHOICES]
-    context["is_admin"] = is_city_admin(request.user)
+    # htmx (filters, search, paging) swaps #lists only: render just that part.
+    swap = request.headers.get("HX-Request") and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+    if swap and week is not None:
+        return render(request, "workspace/_lists.html", context)
     return render(request, "workspace/list.html", context)
 
 
@@ -235,10 +300,11 @@ def overview(request):
     if not is_city_admin(request.user):
         raise Http404
     week = current_week(request)
-    counts = {}
+    counts, tops = {}, {}
     if week is not None:
-        listed = scoped(request.user, ListRow).filter(week=week, risk_tier__in=("high", "medium"))
-        counts = {r["county"]: r["n"] for r in listed.values("county").annotate(n=Count("id"))}
+        for sizes in scoped(request.user, WeekCounty).filter(week=week):
+            counts[sizes.county] = sizes.paying + sizes.verify
+            tops[sizes.county] = sizes.top
     actions = scoped(request.user, Action)
     totals = {r["county"]: r["n"] for r in actions.values("county").annotate(n=Count("id"))}
     since = week.as_of if week else date.today() - timedelta(days=7)
@@ -246,16 +312,20 @@ def overview(request):
         r["county"]: r["n"]
         for r in actions.filter(action_date__gte=since).values("county").annotate(n=Count("id"))
     }
+    acted = {}
+    if week is not None:
+        by_county = top_actions(request.user, week).values("county")
+        acted = {r["county"]: r["n"] for r in by_county.annotate(n=Count("talent", distinct=True))}
     table = []
     for code, _ in COUNTY_CHOICES:
-        done, top = progress(request.user, week, code) if week else (0, 0)
+        done = acted.get(code, 0)
         table.append(
             {
                 "code": code,
                 "name": county_label(code),
                 "listed": counts.get(code, 0),
                 "done": done,
-                "top": top,
+                "top": tops.get(code, 0),
                 "actions": totals.get(code, 0),
                 "recent": recent.get(code, 0),
             }

@@ -93,7 +93,7 @@ def test_the_workspace_suite_passes_on_postgresql(postgres, tmp_path):
     env = {**os.environ, "DATABASE_URL": postgres, "RETENTION_WORK_DIR": str(tmp_path / "work")}
     files = [
         str(HERE / f"test_workspace_{name}.py")
-        for name in ("pages", "security", "ledger", "loop", "privacy", "faults")
+        for name in ("pages", "paging", "security", "ledger", "loop", "privacy", "faults")
     ]
     started = time.monotonic()
     done = subprocess.run(
