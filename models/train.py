@@ -136,16 +136,6 @@ def cap_rows(frame: pl.DataFrame, n: int | None, seed: int) -> pl.DataFrame:
     return frame[keep]
 
 
-EARLY_STOPPING_ROUNDS = 30
-# Trees still improving at the round cap are refitted with EXTEND_FACTOR x the rounds, so early
-# stopping and not the cap ends them. Why: on the real people's registry (benchmarks.real, 1,129
-# employees) the 12-month trees ended at 596 of 600 rounds, and the issue saw 5 of 15 real-data
-# runs end at 583-600 (issue 14). Only below EXTEND_MAX_ROWS training rows, where a refit costs
-# seconds; the 200,000-talent registry's training stays within its 10 minutes.
-EXTEND_FACTOR = 4
-EXTEND_MAX_ROWS = 400_000
-
-
 def fit_booster(
     train: pl.DataFrame, valid: pl.DataFrame, model_spec, label: str, params: dict, rounds: int
 ) -> lgb.Booster:
@@ -161,25 +151,13 @@ def fit_booster(
         free_raw_data=True,
     )
     dvalid = lgb.Dataset(to_matrix(valid, model_spec), y_valid, reference=dtrain)
-
-    def fit(n: int) -> lgb.Booster:
-        return lgb.train(
-            params,
-            dtrain,
-            num_boost_round=n,
-            valid_sets=[dvalid],
-            callbacks=[lgb.early_stopping(EARLY_STOPPING_ROUNDS, verbose=False)],
-        )
-
-    booster = fit(rounds)
-    if stopped_at_cap(booster, rounds) and train.height <= EXTEND_MAX_ROWS:
-        booster = fit(rounds * EXTEND_FACTOR)  # still improving at the cap: let early stopping decide
-    return booster
-
-
-def stopped_at_cap(booster: lgb.Booster, rounds: int) -> bool:
-    """True when the validation loss was still falling within the patience of the last round."""
-    return booster.best_iteration > rounds - EARLY_STOPPING_ROUNDS
+    return lgb.train(
+        params,
+        dtrain,
+        num_boost_round=rounds,
+        valid_sets=[dvalid],
+        callbacks=[lgb.early_stopping(30, verbose=False)],
+    )
 
 
 def fit_capacity(

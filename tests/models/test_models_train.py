@@ -101,21 +101,3 @@ def test_cap_rows_draws_a_seeded_ordered_subset_and_leaves_small_blocks_alone():
     assert not capped.equals(cap_rows(frame, 100, seed=4))
     assert cap_rows(frame, None, seed=3) is frame
     assert cap_rows(frame, 1000, seed=3) is frame
-
-
-def test_trees_still_improving_at_the_round_cap_get_more_rounds(toy):
-    # A learning rate so small that 40 rounds cannot reach the minimum: the first fit stops at
-    # the cap, the refit (4 x 40 rounds) is ended by early stopping or its own cap, past 40.
-    from models.frame import fit_feature_spec
-    from models.split import select_block
-    from models.train import LGB_PARAMS, fit_booster, stopped_at_cap
-
-    frame, _, result = toy
-    split = result.splits[6]
-    train, valid = select_block(frame, split, "train"), select_block(frame, split, "calibration")
-    spec = fit_feature_spec(train, TOY_NUMERIC, TOY_CATEGORICAL)
-    slow = {**LGB_PARAMS, **TINY, "learning_rate": 0.002, "seed": 0, "num_threads": 1}
-    booster = fit_booster(train, valid, spec, "y_6m", slow, 40)
-    assert booster.best_iteration > 40
-    quick = fit_booster(train, valid, spec, "y_6m", {**slow, "learning_rate": 0.3}, 400)
-    assert not stopped_at_cap(quick, 400) and quick.current_iteration() < 400
