@@ -118,6 +118,7 @@ def import_plan(day: date, path: Path) -> int:
             months_gained=r["months_gained"],
             selected=bool(r["selected"]),
             rank=r.get("rank"),
+            lottery=r.get("lottery") or "none",
         )
         for r in plan.iter_rows(named=True)
         if r["talent_id"] in ids

@@ -146,6 +146,7 @@ class PlanRow(models.Model):
     months_gained = models.FloatField()
     selected = models.BooleanField()
     rank = models.IntegerField(null=True)
+    lottery = models.CharField(max_length=8, default="none")  # none / won / lost (the draw)
 
     class Meta:
         constraints = [

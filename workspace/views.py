@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,6 +28,7 @@ from workspace.published import TOP
 from workspace.rows import rows_html
 from workspace.scope import is_city_admin, officer_of, scoped, scoped_talent
 from workspace.wording import action_label, county_label, subsidy_label, words
+from workspace.writes import write_transaction
 
 PAGE = 50  # rows per list per page (an officer's week of calls)
 FILTERS = ("q", "tier", "subsidy", "status")
@@ -222,7 +222,7 @@ def talent_page(request, talent_id: str):
 def reveal_contact(request, talent_id: str):
     """The contact, after the click; each reveal is written to the audit log first."""
     talent = scoped_talent(request.user, talent_id)
-    with transaction.atomic():
+    with write_transaction():
         AuditEvent.objects.create(
             user=request.user,
             event="contact_revealed",
@@ -254,7 +254,7 @@ def record_action(request, talent_id: str):
         .values_list("week__as_of", flat=True)
         .first()
     )
-    with transaction.atomic():
+    with write_transaction():
         Action.objects.create(
             talent=talent,
             county=talent.county,

@@ -83,6 +83,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "plan": ("补贴延长方案", "Offer plan"),
     "plan_selected": ("入选", "selected"),
     "plan_not_selected": ("未入选", "not selected"),
+    "lottery_won": ("抽签中签:请提出延长", "won the draw: offer the extension"),
+    "lottery_lost": ("抽签未中签:本期不提出", "lost the draw: no offer this round"),
     "months_gained": ("预计多留月数", "Months gained"),
     "with_offer": ("延长后12个月流失概率", "12-month risk with the offer"),
     "cost": ("费用(元)", "Cost (yuan)"),
