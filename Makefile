@@ -28,7 +28,7 @@ test-fast: setup
 # Quality benches write their own sections of benchmarks/results.md (sizes overridable).
 BENCH_SMALL_SIZES ?= 1000,3000,20000
 BENCH_WORLDS_VARIANTS ?= 1,2,3,4,5
-BENCH_WORLDS_TALENTS ?= 5000
+BENCH_WORLDS_TALENTS ?= 20000
 # The offer plan judged against the simulator's truth: plan, oracle, risk-first and random side by side.
 BENCH_PLAN_TALENTS ?= 8000
 BENCH_PLAN_SEEDS ?= 0,1,2
