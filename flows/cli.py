@@ -264,18 +264,27 @@ def backtest(
         typer.Option("--as-of", help="The extract's date (default: when its last month is known)."),
     ] = None,
     lang: Annotated[str, typer.Option(help="zh or en.")] = "zh",
+    plans: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder of `retention plan` outputs whose lotteries to judge (default: --lists)."
+        ),
+    ] = None,
     work: WorkOpt = None,
 ) -> None:
-    """How right were past lists: outcomes, AUC with intervals, precision, calibration."""
+    """How right were past lists: outcomes, AUC with intervals, precision, calibration; and
+    the outcome of each offer plan's lottery (winners against losers)."""
     checks.check_data(data)
     checks.check_lists(lists)
+    if plans is not None and not plans.is_dir():
+        raise UsageError(f"--plans: {plans}: no such folder of offer plans")
     day = checks.check_date(as_of) if as_of is not None else None
     checks.check_choice(lang, checks.LANGS, "--lang")
     checks.check_out_folder(out)
     run = settings(work)
     from pipeline.backtest import run_backtest  # heavy: pandera, sklearn
 
-    typer.echo(run_backtest(data, lists, out, run, day, lang).text)
+    typer.echo(run_backtest(data, lists, out, run, day, lang, plans_dir=plans).text)
 
 
 @app.command()

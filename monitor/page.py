@@ -62,6 +62,25 @@ TEXT = {
             "实际离开比例",
             "排序准确度 AUC",
         ],
+        "lottery": "补贴延期抽签：抽中与未抽中的人后来走了多少",
+        "lottery_help": (
+            "计划中处在预算边缘的人由抽签决定是否提出延长补贴。两组人只差在抽签，"
+            "所以“未抽中组离开比例减去抽中组离开比例”就是提出延期真正留住的人数比例"
+            "（每100人留住几人）。范围跨过0时，说明人数还太少，看不出延期有没有用。"
+            "“已提出”来自专员在工作台登记的记录。"
+        ),
+        "lottery_cols": [
+            "计划日期",
+            "期限",
+            "是否满期",
+            "抽中人数（已提出/已接受）",
+            "抽中组离开比例",
+            "未抽中人数（已提出）",
+            "未抽中组离开比例",
+            "每100人多留住（范围）",
+        ],
+        "months": "{h}个月内",
+        "paren": "{a}（{b}）",
         "skipped": "未纳入的名单",
         "none": "无",
     },
@@ -102,6 +121,25 @@ TEXT = {
         "cohort_help": "A talent an officer acted on who stayed is not a wrong alarm: the work may "
         "have kept them. So they are shown apart.",
         "cohort_cols": ["list date", "group", "listed", "predicted share", "realised share", "AUC"],
+        "lottery": "The extension lottery: how many winners and losers left",
+        "lottery_help": (
+            "The plan's borderline talents were drawn by lot for an extension offer. The two "
+            "groups differ only by the draw, so the losers' leave share minus the winners' is "
+            "what offering kept (per 100 drawn). A range that spans 0 means too few were drawn to "
+            "tell. 'Offered' counts the actions officers recorded in the workspace."
+        ),
+        "lottery_cols": [
+            "plan date",
+            "horizon",
+            "matured",
+            "won (offered/accepted)",
+            "winners' leave share",
+            "lost (offered)",
+            "losers' leave share",
+            "kept per 100 (range)",
+        ],
+        "months": "within {h} months",
+        "paren": "{a} ({b})",
         "skipped": "Lists left out",
         "none": "none",
     },
@@ -130,6 +168,32 @@ def _auc_text(row: dict) -> str:
     return f"{row['auc'] * 100:.0f}%{rng}"
 
 
+def _per100(v) -> str:
+    return "—" if v is None else f"{100 * v:+.1f}"
+
+
+def lottery_table(lottery: pl.DataFrame, t: dict) -> str:
+    """The lottery's winners against its losers, per plan and horizon."""
+    out = [f"<h2>{escape(t['lottery'])}</h2><p>{escape(t['lottery_help'])}</p><table><tr>"]
+    out.append("".join(f"<th>{escape(c)}</th>" for c in t["lottery_cols"]) + "</tr>")
+    for r in lottery.iter_rows(named=True):
+        cells = [
+            r["plan_as_of"].isoformat(),
+            t["months"].format(h=r["horizon_months"]),
+            t["yes"] if r["matured"] else t["no"].format(m=r["months_observed"]),
+            t["paren"].format(a=f"{r['n_won']:,}", b=f"{r['offered_won']:,}/{r['accepted_won']:,}"),
+            _pct(r["rate_won"]),
+            t["paren"].format(a=f"{r['n_lost']:,}", b=f"{r['offered_lost']:,}"),
+            _pct(r["rate_lost"]),
+            t["paren"].format(
+                a=_per100(r["effect"]),
+                b=f"{_per100(r['effect_low'])} ~ {_per100(r['effect_high'])}",
+            ),
+        ]
+        out.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
+    return "".join(out) + "</table>"
+
+
 def render_backtest(
     figures: pl.DataFrame,
     groups: pl.DataFrame,
@@ -139,6 +203,7 @@ def render_backtest(
     gap_months: int,
     headline: int,
     lang: str = "zh",
+    lottery: pl.DataFrame | None = None,
 ) -> str:
     """The self-contained page (no scripts, no external files)."""
     t = TEXT[lang]
@@ -246,6 +311,8 @@ def render_backtest(
             ]
             body.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
         body.append("</table>")
+    if lottery is not None and lottery.height:
+        body.append(lottery_table(lottery, t))
     body.append(f"<h2>{escape(t['skipped'])}</h2><ul>")
     body.append(
         "".join(f"<li>{escape(s)}</li>" for s in skipped) or f"<li>{escape(t['none'])}</li>"

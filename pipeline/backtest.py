@@ -12,6 +12,7 @@ import polars as pl
 from features.coverage import reported_from
 from features.timeline import last_known_month, month_index_expr, month_start
 from monitor.backtest import LIST_COLUMNS, backtest_figures, scored_outcomes
+from monitor.lottery import lottery_outcomes, read_plans
 from monitor.outcomes import list_outcomes, treated_talents
 from monitor.page import render_backtest
 from pipeline.errors import UsageError
@@ -127,6 +128,7 @@ class BacktestResult:
     outcomes: pl.DataFrame
     skipped: list[str]
     folder: Path
+    lottery: pl.DataFrame | None = None
 
     @property
     def text(self) -> str:
@@ -138,6 +140,15 @@ class BacktestResult:
             f"AUC={_num(r['auc'])}"
             for r in head.iter_rows(named=True)
         ]
+        if self.lottery is not None:
+            lines += [
+                f"lottery {r['plan_as_of']} {r['horizon_months']:>2}m "
+                f"{'matured' if r['matured'] else 'partial'} won={r['n_won']} "
+                f"(offered {r['offered_won']}, left {r['departed_won']}) lost={r['n_lost']} "
+                f"(offered {r['offered_lost']}, left {r['departed_lost']}) "
+                f"prevented={_num(r['effect'])} [{_num(r['effect_low'])}, {_num(r['effect_high'])}]"
+                for r in self.lottery.iter_rows(named=True)
+            ]
         lines += [f"skipped: {s}" for s in self.skipped]
         return "\n".join(lines + [f"{self.folder}"])
 
@@ -176,10 +187,14 @@ def _replace(frame_or_text, path: Path) -> None:
 
 
 def write_backtest(
-    figures, groups, outcomes, skipped, out: Path, extract_date: date, settings: Settings, lang: str
-) -> None:
-    """backtest.parquet, backtest_cohorts.parquet, backtest_groups.parquet, outcomes.parquet, html."""
+    figures, groups, outcomes, skipped, out: Path, extract_date: date, settings: Settings, lang: str,
+    lottery: pl.DataFrame | None = None,
+) -> None:  # fmt: skip
+    """backtest.parquet, backtest_cohorts.parquet, backtest_groups.parquet, outcomes.parquet,
+    lottery.parquet (when a plan drew a lottery), html."""
     out.mkdir(parents=True, exist_ok=True)
+    if lottery is not None:
+        _replace(lottery, out / "lottery.parquet")
     rules = settings.run.time_rules
     _replace(
         figures.filter(pl.col("cohort") == "all").select(
@@ -202,18 +217,40 @@ def write_backtest(
         rules.gap_months,
         settings.run.headline_horizon,
         lang,
+        lottery,
     )
     _replace(page, out / "backtest.html")
 
 
+def plan_lottery(
+    tables: dict[str, pl.DataFrame], plans_dir: Path, extract_date: date, settings: Settings
+) -> tuple[pl.DataFrame | None, list[str]]:
+    """The lottery outcome of every plan under `plans_dir` that drew one (None if none did), and
+    a line for each plan left out."""
+    drawn, skipped = read_plans(plans_dir, extract_date)
+    if not drawn.height:
+        return None, skipped
+    run = settings.run
+    return lottery_outcomes(
+        drawn, tables["social_insurance"], tables.get("interventions"), extract_date,
+        run.horizons, run.time_rules,
+    ), skipped  # fmt: skip
+
+
 def run_backtest(
     data: Path, lists_dir: Path, out: Path, settings: Settings, extract_date: date | None = None,
-    lang: str = "zh", n_boot: int = 200,
+    lang: str = "zh", n_boot: int = 200, plans_dir: Path | None = None,
 ) -> BacktestResult:  # fmt: skip
-    """Backtest every list under `lists_dir` against the extract `data`; write into `out`."""
+    """Backtest every list under `lists_dir` against the extract `data`; write into `out`.
+
+    Offer plans with a lottery (`<date>/plan.parquet` under `plans_dir`, by default the lists
+    folder, where the workspace reads them too) get their draw's outcome: winners against losers.
+    """
     extract = load_extract(data, settings, extract_date)
     day = extract_date or extract_date_of(extract.tables["social_insurance"], settings)
     lists = read_lists(lists_dir, day, settings.run.horizons)
     figures, groups, outcomes = compute_backtest(extract.tables, lists, day, settings, n_boot)
-    write_backtest(figures, groups, outcomes, lists.skipped, out, day, settings, lang)
-    return BacktestResult(figures, outcomes, lists.skipped, out)
+    lottery, plan_skipped = plan_lottery(extract.tables, plans_dir or lists_dir, day, settings)
+    skipped = lists.skipped + plan_skipped
+    write_backtest(figures, groups, outcomes, skipped, out, day, settings, lang, lottery)
+    return BacktestResult(figures, outcomes, skipped, out, lottery)

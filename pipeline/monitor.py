@@ -21,7 +21,7 @@ from features.snapshots import scoring_snapshot
 from monitor.drift import compare_to_reference, expected_departures
 from monitor.monitor_page import render_monitor
 from monitor.trigger import RetrainDecision, decide_retrain
-from pipeline.backtest import _replace, compute_backtest, read_lists, write_backtest
+from pipeline.backtest import _replace, compute_backtest, plan_lottery, read_lists, write_backtest
 from pipeline.errors import UsageError
 from pipeline.extract import load_for
 from pipeline.settings import Settings
@@ -177,7 +177,9 @@ def run_monitor(
     expected = expected_departures(week, settings.run.horizons, settings.run.capacity)
     decision = decide(figures, drift, facts, as_of, settings)
     folder = out / as_of.isoformat()
-    write_backtest(figures, groups, outcomes, lists.skipped, folder, as_of, settings, lang)
+    lottery, plan_skipped = plan_lottery(extract.tables, lists_dir, as_of, settings)
+    skipped = lists.skipped + plan_skipped
+    write_backtest(figures, groups, outcomes, skipped, folder, as_of, settings, lang, lottery)
     write_monitor(folder, drift, expected, decision, as_of, facts, lang, figures, groups, settings)
     log_week(settings, as_of, facts, headline_metrics(figures, drift, decision), decision, folder)
-    return MonitorResult(decision, drift, folder, facts.version, lists.skipped)
+    return MonitorResult(decision, drift, folder, facts.version, skipped)

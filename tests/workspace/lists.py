@@ -103,7 +103,7 @@ def plan(as_of: date) -> pl.DataFrame:
             "months_gained_high": [4.0] * 10,
             "selected": [True] * 5 + [False] * 5,
             "rank": list(range(1, 11)),
-            "lottery": [False] * 10,
+            "lottery": ["none"] * 10,
         }
     )
 
