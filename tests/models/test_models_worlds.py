@@ -6,42 +6,49 @@ good as a plain LightGBM (library defaults, early-stopped on the same features a
 the 95% talent-clustered bootstrap interval of AUC(model) - AUC(plain) reaches 0 or above.
 The figures come from `benchmarks.worlds.measure_world`, the same code as the bench table.
 
-Measured 2026-12-02 at 2,000 talents, seed 0 (the size a test can afford): the model is above
-the plain LightGBM at every horizon on both variants, but misses the lift-share and ECE targets
-everywhere (variant 1: share 0.786/0.716/0.627, ECE 0.0122/0.0214/0.0399; variant 2: ECE
-0.0177 at 6 m, 0.0282 at 12 m). At that size the variant's own true probabilities score ECE
-0.0086/0.0150/0.0209 on variant 1's test rows, so ECE <= 0.01 is below the noise there. Those
-two targets are strict xfails: they fail the suite the day they start to hold, so the marks
-come off. Cost: 4 min 14 s of CPU for the two worlds, over the suite's budget, hence opt-in
-(RETENTION_WORLDS_TESTS=1).
+At 20,000 talents (the size of the committed worlds table; at 2,000 the variant's own true
+probabilities already score ECE 0.015-0.021 at 6-12 months, so the target was below the noise).
+Measured 2026-12-03, seed 0, variants 2, 4 and 5: every target holds at 3 and 6 months, and the
+lift share and the plain-LightGBM comparison hold at 12 months. The 12-month ECE misses on all
+three: 0.0109 / 0.0113 / 0.0120 against the oracle's own 0.0070 / 0.0067 / 0.0083 on the same
+rows. Its level is right (variant 5: 13.97% predicted, 13.87% realised); the shape is not: the
+calibration slope on the test block is 0.89 against 0.99 on the calibration block, 13-24 months
+earlier (the model's ranking flattens with time). Those three are strict xfails: they fail the
+suite the day they start to hold, so the marks come off. Cost: about 3 min of CPU per variant,
+over the suite's budget, hence opt-in (RETENTION_WORLDS_TESTS=1).
 """
 
 import os
+from pathlib import Path
 
 import pytest
 
-TALENTS = 2_000
-VARIANTS = (1, 2)
-
-
-SHORTFALL = "measured below the target at 2,000 talents on both variants (module docstring)"
+TALENTS = 20_000
+VARIANTS = (2, 4, 5)
+# (variant, horizon) -> the measured shortfall (module docstring)
+ECE_SHORT = {
+    (2, 12): "12-month ECE 0.0109 (oracle 0.0070) at 20,000 talents",
+    (4, 12): "12-month ECE 0.0113 (oracle 0.0067) at 20,000 talents",
+    (5, 12): "12-month ECE 0.0120 (oracle 0.0083) at 20,000 talents",
+}
 pytestmark = pytest.mark.skipif(
     os.environ.get("RETENTION_WORLDS_TESTS") != "1",
-    reason="4 min of CPU: opt in with RETENTION_WORLDS_TESTS=1",
+    reason="about 10 min of CPU: opt in with RETENTION_WORLDS_TESTS=1",
 )
 
 
 @pytest.fixture(scope="module", params=VARIANTS, ids=lambda v: f"variant{v}")
 def world(request, tmp_path_factory):
     worlds = pytest.importorskip("benchmarks.worlds")
-    cache = tmp_path_factory.mktemp(f"world{request.param}")
+    # The bench's cache of simulated worlds may be reused (make bench writes /tmp/bench/worlds).
+    given = os.environ.get("RETENTION_WORLDS_CACHE")
+    cache = Path(given) if given else tmp_path_factory.mktemp(f"world{request.param}")
     rows = worlds.measure_world(TALENTS, 0, request.param, cache, n_boot=100)
     return {row["h"]: row for row in rows}
 
 
 @pytest.mark.slow
 @pytest.mark.model
-@pytest.mark.xfail(strict=True, reason=SHORTFALL)
 @pytest.mark.parametrize("h", [3, 6, 12])
 def test_model_reaches_85_percent_of_the_variants_oracle_lift(world, h):
     assert world[h]["share"] >= 0.85, world[h]
@@ -49,9 +56,11 @@ def test_model_reaches_85_percent_of_the_variants_oracle_lift(world, h):
 
 @pytest.mark.slow
 @pytest.mark.model
-@pytest.mark.xfail(strict=True, reason=SHORTFALL)
 @pytest.mark.parametrize("h", [3, 6, 12])
-def test_model_is_calibrated_on_the_variant(world, h):
+def test_model_is_calibrated_on_the_variant(world, h, request):
+    short = ECE_SHORT.get((world[h]["variant"], h))
+    if short:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=short))
     assert world[h]["ece"] <= 0.01, world[h]
 
 
