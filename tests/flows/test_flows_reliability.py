@@ -7,7 +7,10 @@ import fcntl
 import io
 import logging
 import os
+import random
+import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -241,6 +244,44 @@ def assert_one_line(result: subprocess.CompletedProcess, *needles: str) -> str:
     for needle in needles:
         assert needle in lines[0]
     return lines[0]
+
+
+@pytest.mark.slow
+def test_killed_scoring_leaves_a_complete_run_and_the_next_run_completes(cli, tmp_path):
+    run, start = cli
+    out = tmp_path / "lists"
+    started = time.monotonic()
+    first = run("--out", str(out))
+    completed = [time.monotonic() - started]  # how long whole runs take on this machine, now
+    assert first.returncode == 0, first.stderr
+    langs = [assert_complete(out / AS_OF)]
+    rng = random.Random(6)
+    kills = attempts = 0
+    while kills < 20:
+        attempts += 1
+        assert attempts <= 60, f"only {kills} kills in {attempts - 1} runs"
+        proc = start("--out", str(out), "--overwrite", "--lang", ("en", "zh")[attempts % 2])
+        # Kill moments cover the whole run: up to 1.2x the median of the last five whole runs.
+        # The window follows the machine's speed as it is now (the other worker and a busy
+        # machine make runs 2-5x slower, then faster again), so neither a slow first run nor a
+        # fast one leaves the window mostly after, or mostly before, the end of a run.
+        typical = statistics.median(completed[-5:])
+        launched, wait = time.monotonic(), rng.uniform(0.5, typical * 1.2)
+        try:
+            proc.wait(timeout=wait)
+            completed.append(time.monotonic() - launched)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.communicate()
+        visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+        assert visible == [AS_OF]
+        langs.append(assert_complete(out / AS_OF))
+    final = run("--out", str(out), "--overwrite", "--lang", "en")
+    assert final.returncode == 0, final.stderr
+    assert assert_complete(out / AS_OF) == "en"
+    assert sorted(p.name for p in out.iterdir()) == [AS_OF]  # no lock file left behind
+    assert len(set(langs)) == 2  # some kills came late enough to publish the new run
 
 
 @pytest.mark.slow
