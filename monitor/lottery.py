@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from monitor.outcomes import list_outcomes
+from monitor.outcomes import list_outcomes, treated_talents
 
 PLAN_FILE = "plan.parquet"
 # The ledger's actions that mean an extension was put to the talent.
@@ -79,47 +79,23 @@ def lottery_outcomes(
     horizons: tuple[int, ...],
     rules=None,
 ) -> pl.DataFrame:
-    """One row per (plan_as_of, horizon): winners and losers, how many the ledger shows were
-    offered (and accepted) from the plan's date to the horizon's end, how many left, and the
-    departures prevented per talent offered (losers' rate minus winners')."""
-    if not drawn.height:
-        return pl.DataFrame(schema=dict.fromkeys(COLUMNS, pl.Float64)).with_columns(
-            pl.col("plan_as_of").cast(pl.Date)
-        )
+    """One row per (plan_as_of, horizon) of the drawn talents (at least one): winners and losers,
+    how many the ledger shows were offered (and accepted) from the plan's date to the horizon's
+    end, how many left, and the departures prevented per talent drawn (losers' rate minus
+    winners')."""
     outcomes = list_outcomes(drawn, social_insurance, extract_date, horizons, rules)
+    keys = ["list_as_of", "talent_id", "horizon_months"]
     frame = outcomes.join(
         drawn.rename({"as_of": "list_as_of"}), on=["list_as_of", "talent_id"], how="left"
-    ).with_columns(
-        pl.coalesce("departed", "departed_so_far").fill_null(False).alias("_left"),
-        pl.col("list_as_of")
-        .dt.offset_by(pl.format("{}mo", pl.col("horizon_months") + 1))
-        .dt.month_start()
-        .alias("_end"),
-    )
-    acts = (
-        interventions.filter(pl.col("action").is_in(OFFERS)).select(
-            "talent_id", "action_date", "action"
-        )
-        if interventions is not None and interventions.height
-        else pl.DataFrame(
-            schema={"talent_id": pl.String, "action_date": pl.Date, "action": pl.String}
-        )
-    )
-    hits = (
-        frame.select("list_as_of", "talent_id", "horizon_months", "_end")
-        .join(acts, on="talent_id", how="inner")
-        .filter(
-            (pl.col("action_date") >= pl.col("list_as_of"))
-            & (pl.col("action_date") < pl.col("_end"))
-        )
-        .group_by("list_as_of", "talent_id", "horizon_months")
-        .agg(
-            pl.lit(True).alias("_offered"),
-            (pl.col("action") == "extension_accepted").any().alias("_accepted"),
-        )
-    )
-    frame = frame.join(hits, on=["list_as_of", "talent_id", "horizon_months"], how="left")
-    frame = frame.with_columns(pl.col("_offered", "_accepted").fill_null(False))
+    ).with_columns(pl.coalesce("departed", "departed_so_far").fill_null(False).alias("_left"))
+    if interventions is not None and interventions.height:
+        # The same window as the backtest's treated cohort (monitor.outcomes.treated_talents).
+        for flag, actions in (("_offered", OFFERS), ("_accepted", ("extension_accepted",))):
+            hit = treated_talents(interventions, drawn, horizons, actions)
+            frame = frame.join(hit.with_columns(pl.lit(True).alias(flag)), on=keys, how="left")
+        frame = frame.with_columns(pl.col("_offered", "_accepted").fill_null(False))
+    else:
+        frame = frame.with_columns(_offered=pl.lit(False), _accepted=pl.lit(False))
     won, lost = pl.col("lottery") == "won", pl.col("lottery") == "lost"
     table = (
         frame.group_by("list_as_of", "horizon_months")

@@ -80,17 +80,19 @@ def list_outcomes(
 
 
 def treated_talents(
-    interventions: pl.DataFrame, lists: pl.DataFrame, horizons: tuple[int, ...]
+    interventions: pl.DataFrame,
+    lists: pl.DataFrame,
+    horizons: tuple[int, ...],
+    actions: tuple[str, ...] = TREATMENTS,
 ) -> pl.DataFrame:
     """(list_as_of, talent_id, horizon_months) of talents an officer acted on within the horizon.
 
-    A retention action dated from the list's date to the end of the horizon's last month
-    (m0 + h) counts: the talent was treated, so staying is not a wrong alarm.
+    An action of `actions` (by default any retention action) dated from the list's date to the
+    end of the horizon's last month (m0 + h) counts: the talent was treated, so staying is not a
+    wrong alarm.
     """
     keys = lists.select(pl.col("as_of").alias("list_as_of"), "talent_id").unique()
-    acts = interventions.filter(pl.col("action").is_in(TREATMENTS)).select(
-        "talent_id", "action_date"
-    )
+    acts = interventions.filter(pl.col("action").is_in(actions)).select("talent_id", "action_date")
     frames = []
     for h in horizons:
         ends = keys.select(
