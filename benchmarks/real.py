@@ -266,7 +266,7 @@ def train_params(name: str, seed: int, n_boot: int):
     """The TrainParams of a named configuration."""
     from runconfig import TrainParams
 
-    return TrainParams(seed=seed, n_boot=n_boot, **CONFIGS[name])
+    return TrainParams(seed=seed, n_boot=n_boot, refit=False, **CONFIGS[name])
 
 
 def paying_auc(test: pl.DataFrame, y: np.ndarray, p: np.ndarray) -> float:
@@ -308,7 +308,7 @@ def measure_seed(
         for h in config.horizons:
             test = select_block(frame, result.splits[h], "test")
             y = test[f"y_{h}m"].to_numpy().astype(float)
-            p = result.model.predict(test)[f"p_leave_{h}m"].to_numpy()
+            p = result.model.evaluated.predict(test)[f"p_leave_{h}m"].to_numpy()
             row = {
                 "seed": seed, "h": h, "model": f"ours: {name}", "auc": roc_auc_score(y, p),
                 "paying_auc": paying_auc(test, y, p),

@@ -157,7 +157,7 @@ def judge_horizon(frame: pl.DataFrame, result, h: int, seed: int, n_boot: int, c
     test = select_block(frame, split, "test")
     y = test[f"y_{h}m"].to_numpy().astype(float)
     talents = test["talent_id"].to_numpy()
-    ours = result.model.predict(test)[f"p_leave_{h}m"].to_numpy()
+    ours = result.model.evaluated.predict(test)[f"p_leave_{h}m"].to_numpy()
     design = Design(train, spec)
     x_train, x_test = design.matrix(train), design.matrix(test)
     event, duration = survival_targets(train)
@@ -195,7 +195,7 @@ def measure_size(n: int, seed: int, cache: Path, n_boot: int, cap: int) -> list[
 
     frame, oracle = world_frames(n, seed, None, cache)
     numeric, categorical = model_columns(frame)
-    config = RunConfig(train=TrainParams(seed=seed, n_boot=n_boot))
+    config = RunConfig(train=TrainParams(seed=seed, n_boot=n_boot, refit=False))  # judged: held out
     started = time.perf_counter()
     result = train_attrition_model(frame, numeric, categorical, config, oracle=oracle)
     model_s = time.perf_counter() - started

@@ -69,14 +69,14 @@ def measure_world(n: int, seed: int, variant: int, cache: Path, n_boot: int) -> 
     frame, oracle = world_frames(n, seed, variant, cache)
     numeric, categorical = model_columns(frame)
     started = time.perf_counter()
-    config = RunConfig(train=TrainParams(seed=seed, n_boot=n_boot))
+    config = RunConfig(train=TrainParams(seed=seed, n_boot=n_boot, refit=False))  # judged: held out
     result = train_attrition_model(frame, numeric, categorical, config, oracle=oracle)
     took = time.perf_counter() - started
     m, rows = result.metrics, []
     for h in config.horizons:
         test = select_block(frame, result.splits[h], "test")
         y = test[f"y_{h}m"].to_numpy().astype(float)
-        model = result.model.predict(test)[f"p_leave_{h}m"].to_numpy()
+        model = result.model.evaluated.predict(test)[f"p_leave_{h}m"].to_numpy()
         plain = plain_lightgbm_scores(frame, result, h, seed)
         truth = test.select("talent_id", "as_of").join(
             oracle, on=["talent_id", "as_of"], how="left", maintain_order="left"

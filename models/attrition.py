@@ -31,6 +31,14 @@ class AttritionModel:
     info: dict[str, str] = field(default_factory=dict)
     linear: dict[int, LinearComponent] | None = None
     blend_weight: float | dict[int, float] = 0.5  # per horizon when chosen on validation
+    # The same recipe fitted a test block and a purge earlier: the model the out-of-time figures
+    # and the promotion gate judge (models.split.latest_split says why the shipped one is refitted).
+    held_out: AttritionModel | None = None
+
+    @property
+    def evaluated(self) -> AttritionModel:
+        """The model whose out-of-time figures were measured: the held-out twin, else itself."""
+        return getattr(self, "held_out", None) or self
 
     def weight(self, horizon: int) -> float:
         """The trees' weight in the blend at one horizon."""

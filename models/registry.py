@@ -276,7 +276,9 @@ def promote_if_better(
         )
     else:
         try:
-            champion = score_holdout(load_model_version(tracking_uri, before), result.holdout)
+            champion = score_holdout(
+                load_model_version(tracking_uri, before).evaluated, result.holdout
+            )
         except ValueError as err:  # the champion cannot read the new feature frame
             champion = None
             decision = first_champion_decision(

@@ -67,6 +67,35 @@ def split_by_time(
     )
 
 
+def latest_split(
+    frame: pl.DataFrame, evaluated: TimeSplit, calibration_months: int = 6
+) -> TimeSplit:
+    """The evaluated split moved forward to the newest labelled months, for the model that is shipped.
+
+    The evaluated model's blocks end a test block and a purge before the newest labels, so at the
+    extract's date its calibration block is `test_months + purge` months older than it was when
+    it was judged (12-month horizon: 30 months against 13-18). The shipped model repeats the same
+    recipe with its calibration block on the newest `calibration_months` labelled snapshot months
+    and training on every labelled month before them (cut by `limit_training_window` as the
+    evaluated one was): at scoring it is as far from its calibration block as the evaluated model
+    was from the test block it was judged on. It has no test block of its own (the future is its
+    test, see `retention backtest`), so `test` is the evaluated one's.
+    """
+    label = f"y_{evaluated.horizon}m"
+    dates = (
+        frame.lazy()
+        .filter(pl.col(label).is_not_null())
+        .select(pl.col("as_of").unique().sort())
+        .collect()
+        .get_column("as_of")
+        .to_list()
+    )
+    calibration, train = dates[-calibration_months:], dates[:-calibration_months]
+    return TimeSplit(
+        evaluated.horizon, (train[0], train[-1]), (calibration[0], calibration[-1]), evaluated.test
+    )
+
+
 def select_block(frame: pl.DataFrame, split: TimeSplit, block: str) -> pl.DataFrame:
     """Rows of one block ('train', 'calibration', 'test') with the horizon's label present."""
     lo, hi = getattr(split, block)

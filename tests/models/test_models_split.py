@@ -51,3 +51,15 @@ def test_training_window_keeps_only_the_last_months_before_calibration():
     assert (recent.calibration, recent.test) == (split.calibration, split.test)
     assert limit_training_window(split, None) == split
     assert limit_training_window(split, 100).train == split.train
+
+
+def test_the_shipped_split_calibrates_on_the_newest_labels_and_trains_the_same_window_before():
+    from models.split import latest_split, limit_training_window
+
+    frame = snapshots(40, labelled_until=35)
+    evaluated = limit_training_window(split_by_time(frame, 3), 12)
+    latest = limit_training_window(latest_split(frame, evaluated, calibration_months=6), 12)
+    assert latest.calibration == (month_start(30), month_start(35))  # the newest six labelled
+    assert latest.train == (month_start(18), month_start(29))  # the twelve months just before
+    assert latest.test == evaluated.test  # it has no test of its own
+    assert latest_split(frame, evaluated).train[0] == month_start(0)  # the window is the caller's

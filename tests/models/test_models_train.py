@@ -101,3 +101,31 @@ def test_cap_rows_draws_a_seeded_ordered_subset_and_leaves_small_blocks_alone():
     assert not capped.equals(cap_rows(frame, 100, seed=4))
     assert cap_rows(frame, None, seed=3) is frame
     assert cap_rows(frame, 1000, seed=3) is frame
+
+
+def test_the_shipped_model_is_refitted_on_the_newest_labels_and_carries_the_evaluated_one(toy):
+    from models.evaluate_run import score_holdout
+
+    frame, _, result = toy
+    shipped, held = result.model, result.model.evaluated
+    assert held is shipped.held_out and held is not shipped and held.held_out is None
+    # The figures (and the gate's re-scoring of a champion) are the held-out model's own.
+    again = score_holdout(held, result.holdout)
+    for h in (3, 6, 12):
+        assert again[f"model_auc_{h}m"] == pytest.approx(result.metrics[f"model_auc_{h}m"])
+        assert again[f"model_ece_{h}m"] == pytest.approx(result.metrics[f"model_ece_{h}m"])
+        newest = frame.filter(pl.col(f"y_{h}m").is_not_null())["as_of"].max()
+        assert result.params[f"refit_split_{h}m_calibration"].endswith(newest.isoformat())
+        assert result.splits[h].calibration[1] < result.splits[h].test[0] <= newest
+    # The refit learnt from months the held-out one never saw, so it scores differently.
+    latest = frame.filter(pl.col("as_of") == pl.col("as_of").max())
+    assert not np.allclose(
+        shipped.predict(latest).to_numpy(), held.predict(latest).to_numpy(), atol=1e-6
+    )
+
+
+def test_without_refit_the_evaluated_model_is_shipped():
+    frame, oracle = simulate_toy_snapshots(n_talents=300, n_months=40, seed=4)
+    config = RunConfig(train=TrainParams(n_boot=0, lgb_params=TINY, refit=False))
+    result = train_attrition_model(frame, TOY_NUMERIC, TOY_CATEGORICAL, config)
+    assert result.model.evaluated is result.model and result.params["refit"].startswith("no")
