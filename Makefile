@@ -40,6 +40,7 @@ bench: setup
 	$(UV) run python -m benchmarks.workspace_load $(if $(BENCH_WEB_TALENTS),--talents $(BENCH_WEB_TALENTS))
 	$(UV) run python -m benchmarks.small --sizes $(BENCH_SMALL_SIZES)
 	$(UV) run python -m benchmarks.worlds --variants $(BENCH_WORLDS_VARIANTS) --talents $(BENCH_WORLDS_TALENTS)
+	$(UV) run python -m benchmarks.deploy --talents $(BENCH_WORLDS_TALENTS)
 
 bench-web: setup
 	$(UV) run python -m benchmarks.workspace_load

@@ -150,12 +150,13 @@ def render(rows: list[dict], header: str) -> str:
         "",
         header,
         "",
-        "| world | h | talents scored | realised | oracle AUC | held-out: calibration ends | AUC | share | ECE | predicted | refit: calibration ends | AUC | share | ECE | predicted | refit - held out, 95% |",
-        "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---|",
+        "| world | h | talents scored | realised | oracle AUC | oracle ECE | held-out: calibration ends | AUC | share | ECE | predicted | refit: calibration ends | AUC | share | ECE | predicted | refit - held out, 95% |",
+        "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r['variant']} | {r['h']} m | {r['n']:,} | {r['realised']:.4f} | {r['oracle_auc']:.4f} | "
+            f"{r['oracle_ece']:.4f} | "
             f"{r['held_cal_end']} | {r['held_out_auc']:.4f} | {r['held_out_share']:.3f} | "
             f"{r['held_out_ece']:.4f} | {r['held_out_mean']:.4f} | {r['cal_end']} | "
             f"{r['refit_auc']:.4f} | {r['refit_share']:.3f} | {r['refit_ece']:.4f} | "
@@ -166,8 +167,8 @@ def render(rows: list[dict], header: str) -> str:
         "Held out: the model the out-of-time test block judged (its calibration block ends a test "
         "block and a purge before the newest labels). Refit: the same recipe on the newest labels, "
         "the model `retention train` ships. Both scored on every talent present at the extract's "
-        "date, against the simulator's truth of the months after it; ECE on that one date's rows "
-        "(its noise floor is the oracle's ECE, in the notes of the run).",
+        "date, against the simulator's truth of the months after it. ECE is on that one date's rows: "
+        "the oracle's own ECE there is its floor from sampling noise alone.",
     ]
     return "\n".join(lines)
 

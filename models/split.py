@@ -74,7 +74,8 @@ def latest_split(
 
     The evaluated model's blocks end a test block and a purge before the newest labels, so at the
     extract's date its calibration block is `test_months + purge` months older than it was when
-    it was judged (12-month horizon: 30 months against 13-18). The shipped model repeats the same
+    it was judged (12-month horizon, extract as of 2026-11-23: it ends 33 months before, where
+    the test block it was judged on began 13 months after it). The shipped model repeats the same
     recipe with its calibration block on the newest `calibration_months` labelled snapshot months
     and training on every labelled month before them (cut by `limit_training_window` as the
     evaluated one was): at scoring it is as far from its calibration block as the evaluated model

@@ -31,7 +31,7 @@ so that no training or calibration label looks into the test months.
 
 The model returned (and shipped) is the same recipe refitted with its blocks moved to the newest
 labels (`refit`, models.split.latest_split); it carries the evaluated model as `held_out`. The
-evaluated model's 12-month calibration block ends 30 months before the extract's date, so its
+evaluated model's 12-month calibration block ends 33 months before the extract's date, so its
 list at that date drifts: on a 20,000-talent world (benchmarks.deploy) it predicted 13.8% for
 11.9% who left (ECE 0.0234), the refitted model 11.8% (ECE 0.0116, AUC +0.008 beyond the noise).
 The out-of-time figures are the held-out model's: they measure the recipe at the distance the
