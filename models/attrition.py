@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 from scipy.special import expit
 
-from models.calibrate import Calibrator, enforce_monotone
+from models.calibrate import Calibrator, DriftSlope, enforce_monotone
 from models.frame import FeatureSpec, to_matrix
 from models.linear import LinearComponent
 
@@ -34,6 +34,8 @@ class AttritionModel:
     # The same recipe fitted a test block and a purge earlier: the model the out-of-time figures
     # and the promotion gate judge (models.split.latest_split says why the shipped one is refitted).
     held_out: AttritionModel | None = None
+    # Per horizon, the flattening the newest labels showed (models.calibrate.DriftSlope).
+    drift: dict[int, DriftSlope] | None = None
 
     @property
     def evaluated(self) -> AttritionModel:
@@ -68,13 +70,16 @@ class AttritionModel:
         """Uncalibrated blended probabilities for one horizon (what the calibrator maps)."""
         return expit(self.blend_log_odds(to_matrix(frame, self.spec), horizon))
 
+    def calibrated(self, x: np.ndarray, horizon: int) -> np.ndarray:
+        """Calibrated probabilities of one horizon for a `to_matrix` matrix (before the monotone fix)."""
+        p = self.calibrators[horizon].apply(expit(self.blend_log_odds(x, horizon)))
+        drift = (getattr(self, "drift", None) or {}).get(horizon)
+        return drift.apply(p) if drift is not None else p
+
     def predict(self, frame: pl.DataFrame) -> pl.DataFrame:
         """p_leave_{h}m columns, row-aligned with `frame`, calibrated and monotone in h."""
         x = to_matrix(frame, self.spec)
-        columns = [
-            self.calibrators[h].apply(expit(self.blend_log_odds(x, h)))
-            for h in sorted(self.horizons)
-        ]
+        columns = [self.calibrated(x, h) for h in sorted(self.horizons)]
         probs = enforce_monotone(np.column_stack(columns)) if columns else np.empty((len(x), 0))
         return pl.DataFrame(
             {f"p_leave_{h}m": probs[:, i] for i, h in enumerate(sorted(self.horizons))},

@@ -68,6 +68,7 @@ class TrainParams(BaseModel):
     blend_weight: float = Field(default=0.5, ge=0.0, le=1.0)
     tune_capacity: bool = True  # leaves by a rule of rows, searched when small (models/capacity.py)
     refit: bool = True  # ship the recipe refitted on the newest labels (models.split.latest_split)
+    drift_slope: bool = True  # with the refit: flatten by the decay measured (models.calibrate)
     tune_blend: bool = False  # on the validation block: biased to the trees (models/capacity.py)
     search_max_rows: int = Field(
         default=0, ge=0
