@@ -5,18 +5,20 @@
 The out-of-time test block judges a model at a fixed distance from its calibration block
 (12 months: the test snapshots are 13-18 months after it). The list officers read is scored
 at the extract's date, where the model that was evaluated is `test_months + purge` months
-further away (12 months: 30 months). This bench measures that directly. Per world:
+further away (12 months, extract of 2026-11-23: its calibration block ends 33 months before).
+This bench measures the list itself. Per world:
 
 - simulate a registry as of 2026-11-23 (the simulator runs 15 months past it, so the truth
   knows who left in the following 3, 6 and 12 months);
-- train on its extract as `retention train` does, once: the result carries both the model
-  that was evaluated (`held_out`) and the same recipe refitted on the newest labels (the
-  shipped one, models.split.latest_split);
+- train on its extract as `retention train` does, once: the result carries the model that
+  was evaluated (`held_out`) and the shipped one, the same recipe refitted on the newest
+  labels (models.split.latest_split) and flattened by the decay the registry shows
+  (models.calibrate.DriftSlope); the refit without that flattening is scored too;
 - score every talent present at the extract's date with each (the risk list's population)
   and judge against the truth: departed within h months, the contract's label (M <= m0 + h);
 - the oracle (the simulator's true probabilities at that date) gives the lift share.
 
-Intervals: bootstrap over talents (one row each) of AUC(refit) - AUC(held out).
+Intervals: bootstrap over talents (one row each) of AUC(shipped) - AUC(held out).
 """
 
 from __future__ import annotations
@@ -109,16 +111,16 @@ def measure_world(n: int, seed: int, variant: int | None, cache: Path, n_boot: i
             "county",
             label,
             pl.col(f"oracle_{column}").alias("oracle"),
-            p_ship.get_column(column).alias("refit"),
+            p_ship.get_column(column).alias("shipped"),
             p_held.get_column(column).alias("held_out"),
             p_refit.get_column(column).alias("refit_only"),
         )
-        scorers = ("oracle", "held_out", "refit_only", "refit")
+        scorers = ("oracle", "held_out", "refit_only", "shipped")
         figures = {s: score_metrics(judged, s, label) for s in scorers}
         y = judged.get_column(label).to_numpy().astype(float)
         diff = bootstrap_auc_difference(
             y,
-            judged["refit"].to_numpy(),
+            judged["shipped"].to_numpy(),
             judged["held_out"].to_numpy(),
             judged["talent_id"].to_numpy(),
             n_boot,
@@ -170,8 +172,8 @@ def render(rows: list[dict], header: str) -> str:
             f"| {r['held_cal_end']} | {r['held_out_auc']:.4f} | {r['held_out_share']:.3f} "
             f"| {r['held_out_ece']:.4f} | {r['held_out_mean']:.4f} "
             f"| {r['cal_end']} | {r['refit_only_ece']:.4f} | {r['refit_only_mean']:.4f} "
-            f"| {r['drift']} | {r['refit_auc']:.4f} | {r['refit_share']:.3f} "
-            f"| {r['refit_ece']:.4f} | {r['refit_mean']:.4f} | [{r['lo']:+.4f}, {r['hi']:+.4f}] |"
+            f"| {r['drift']} | {r['shipped_auc']:.4f} | {r['shipped_share']:.3f} "
+            f"| {r['shipped_ece']:.4f} | {r['shipped_mean']:.4f} | [{r['lo']:+.4f}, {r['hi']:+.4f}] |"
         )
     lines += [
         "",
@@ -206,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{r['held_out_ece']:.4f} mean {r['held_out_mean']:.4f} | refit ECE "
                 f"{r['refit_only_ece']:.4f} mean {r['refit_only_mean']:.4f} | shipped "
                 f"(slope {r['drift']}) AUC "
-                f"{r['refit_auc']:.4f} ECE {r['refit_ece']:.4f} mean {r['refit_mean']:.4f} | "
+                f"{r['shipped_auc']:.4f} ECE {r['shipped_ece']:.4f} mean {r['shipped_mean']:.4f} | "
                 f"realised {r['realised']:.4f} oracle AUC {r['oracle_auc']:.4f} ECE "
                 f"{r['oracle_ece']:.4f} | diff [{r['lo']:+.4f}, {r['hi']:+.4f}] | {r['train_s']:.0f} s",
                 flush=True,

@@ -151,12 +151,17 @@ def cap_rows(frame: pl.DataFrame, n: int | None, seed: int) -> pl.DataFrame:
 
 
 def fit_booster(
-    train: pl.DataFrame, valid: pl.DataFrame, model_spec, label: str, params: dict, rounds: int
+    train: pl.DataFrame,
+    valid: pl.DataFrame | None,
+    model_spec,
+    label: str,
+    params: dict,
+    rounds: int,
 ) -> lgb.Booster:
-    """LightGBM with early stopping on the calibration block."""
+    """LightGBM with early stopping on the calibration block (`valid`), or exactly `rounds`
+    rounds when there is none."""
     cats = model_spec.categorical_indices
     y_train = train.get_column(label).to_numpy().astype(np.float64)
-    y_valid = valid.get_column(label).to_numpy().astype(np.float64)
     dtrain = lgb.Dataset(
         to_matrix(train, model_spec),
         y_train,
@@ -164,6 +169,9 @@ def fit_booster(
         categorical_feature=cats,
         free_raw_data=True,
     )
+    if valid is None:
+        return lgb.train(params, dtrain, num_boost_round=rounds)
+    y_valid = valid.get_column(label).to_numpy().astype(np.float64)
     dvalid = lgb.Dataset(to_matrix(valid, model_spec), y_valid, reference=dtrain)
     return lgb.train(
         params,
@@ -211,9 +219,13 @@ def fit_recipe(
     categorical: list[str],
     config: RunConfig,
     params: dict,
+    fixed: dict[int, tuple[dict, int]] | None = None,
 ) -> tuple[AttritionModel, dict[int, dict[str, object]]]:
     """Per horizon: trees early-stopped on the calibration block, the logistic half on the training
-    rows, the blend calibrated on the calibration block; and what was chosen on the way."""
+    rows, the blend calibrated on the calibration block; and what was chosen on the way.
+
+    `fixed` (the refit): per horizon the capacity and number of rounds the evaluated fit chose;
+    the trees are grown to exactly that, with no search and no early stopping."""
     t, horizons, seed = config.train, config.horizons, config.train.seed
     last_train = max(split.train[1] for split in splits.values())
     caps = LevelCaps(t.max_x_levels, t.min_x_level_talents)
@@ -225,9 +237,14 @@ def fit_recipe(
         calib = select_block(frame, splits[h], "calibration")
         x_calib = to_matrix(calib, spec)
         y_calib = calib.get_column(label).to_numpy().astype(np.float64)
-        boosters[h], chosen[h] = fit_capacity(
-            train, calib, x_calib, y_calib, spec, label, params, t
-        )
+        if fixed is not None:
+            capacity, rounds = fixed[h]
+            boosters[h] = fit_booster(train, None, spec, label, {**params, **capacity}, rounds)
+            chosen[h] = {**capacity, "rounds": rounds}
+        else:
+            boosters[h], chosen[h] = fit_capacity(
+                train, calib, x_calib, y_calib, spec, label, params, t
+            )
         weights[h] = t.blend_weight
         if t.blend_weight < 1.0:
             rows = subsample(train, LOGISTIC_MAX_ROWS, seed)
@@ -308,7 +325,21 @@ def train_attrition_model(
             )
             for h in horizons
         }
-        shipped, refit_chosen = fit_recipe(frame, latest, numeric, categorical, config, params)
+        # The evaluated fit's capacity and rounds: the refit's calibration block only calibrates
+        # (and the 200,000-talent training stays within its 10 minutes).
+        fixed = {
+            h: (
+                {k: chosen[h][k] for k in ("num_leaves", "min_data_in_leaf") if k in chosen[h]},
+                max(
+                    int(model.boosters[h].best_iteration or model.boosters[h].current_iteration()),
+                    1,
+                ),
+            )
+            for h in horizons
+        }
+        shipped, refit_chosen = fit_recipe(
+            frame, latest, numeric, categorical, config, params, fixed
+        )
         shipped.held_out = model
         if t.drift_slope:
             shipped.drift = measure_drift(frame, latest, model, shipped)
@@ -327,7 +358,6 @@ def train_attrition_model(
                 for k, v in split.as_dict().items()
                 if not k.endswith("_test")
             },
-            **{f"refit_best_iteration_{h}m": b.best_iteration for h, b in shipped.boosters.items()},
             **{f"refit_tuned_{k}_{h}m": v for h, c in refit_chosen.items() for k, v in c.items()},
         }
     run_params = {
