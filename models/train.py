@@ -267,7 +267,10 @@ def fit_recipe(
         raw = model.raw_scores(calib, h)
         calibrators[h] = fit_calibrator(raw, calib.get_column(f"y_{h}m").to_numpy())
     model.calibrators = calibrators
-    model.info = {f"best_iteration_{h}m": str(b.best_iteration) for h, b in boosters.items()}
+    model.info = {
+        f"best_iteration_{h}m": str(b.best_iteration or b.current_iteration())
+        for h, b in boosters.items()
+    }
     return model, chosen
 
 
