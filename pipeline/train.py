@@ -163,6 +163,20 @@ def describe_training(result: TrainResult, run_id: str, decision, settings: Sett
     pooled = str(result.params.get("x_levels_pooled", "none"))
     if pooled != "none":
         lines.append(pooled)
+    if result.model.evaluated is not result.model:  # the refit (models.split.latest_split)
+        ends = [
+            f"{h} m to {str(result.params.get(f'refit_split_{h}m_calibration', '')).split('..')[-1]}"
+            for h in settings.run.horizons
+        ]
+        slopes = " / ".join(
+            str(result.params.get(f"drift_slope_{h}m", "off")).split(" ")[0]
+            for h in settings.run.horizons
+        )
+        lines.append(
+            "shipped: the same recipe refitted on the newest labels (calibrated "
+            + ", ".join(ends)
+            + f"); drift slope {slopes}"
+        )
     verdict = "promoted to champion" if decision.promoted else "NOT promoted"
     lines.append(f"gate: v{decision.version} {verdict}: " + "; ".join(decision.reasons))
     return "\n".join(lines)

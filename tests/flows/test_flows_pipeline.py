@@ -19,6 +19,9 @@ def test_training_registers_a_champion_and_reports_out_of_time_figures(pipeline)
     for h in (3, 6, 12):
         assert 0.5 < trained["metrics"][f"model_auc_{h}m"] <= 1.0
     assert "gate: v1 promoted to champion" in trained["text"]
+    # The shipped model is the refit; the line says where its calibration ends per horizon.
+    shipped = next(line for line in trained["text"].splitlines() if line.startswith("shipped:"))
+    assert "12 m to 20" in shipped and "drift slope" in shipped
 
 
 def test_score_writes_the_contract_risk_list(pipeline_env, tmp_path):
