@@ -41,6 +41,7 @@ bench: setup
 	$(UV) run python -m benchmarks.small --sizes $(BENCH_SMALL_SIZES)
 	$(UV) run python -m benchmarks.worlds --variants $(BENCH_WORLDS_VARIANTS) --talents $(BENCH_WORLDS_TALENTS)
 	$(UV) run python -m benchmarks.deploy --talents $(BENCH_WORLDS_TALENTS)
+	$(UV) run python -m benchmarks.deploy --talents 3000 --cache /tmp/bench/deploy3k
 
 bench-web: setup
 	$(UV) run python -m benchmarks.workspace_load

@@ -1,6 +1,8 @@
 """`make bench`, deployment: the list a trained model writes at the extract's date, judged by what happened.
 
-    uv run python -m benchmarks.deploy [--variants default,2,4] [--talents 20000] [--seed 0]
+    uv run python -m benchmarks.deploy [--variants default,1,2,3,4,5] [--talents 20000] [--seed 0]
+
+At 20,000 talents it writes section `deploy` of results.md, at any other size `deploy_<size>`.
 
 The out-of-time test block judges a model at a fixed distance from its calibration block
 (12 months: the test snapshots are 13-18 months after it). The list officers read is scored
@@ -129,6 +131,7 @@ def measure_world(n: int, seed: int, variant: int | None, cache: Path, n_boot: i
         oracle_auc = figures["oracle"]["auc"]
         row = {
             "variant": "default" if variant is None else variant,
+            "talents": n,
             "h": h,
             "n": judged.height,
             "realised": figures["oracle"]["base_rate"],
@@ -154,7 +157,7 @@ def render(rows: list[dict], header: str) -> str:
     """The markdown section."""
     lines = [
         "## Deployment: the list at the extract's date, judged by what happened "
-        "(`python -m benchmarks.deploy`)",
+        f"(`python -m benchmarks.deploy`, {rows[0]['talents']:,} talents)",
         "",
         header,
         "",
@@ -191,7 +194,7 @@ def render(rows: list[dict], header: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Measure every world and write the table."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--variants", default="default,2,4")
+    parser.add_argument("--variants", default="default,1,2,3,4,5")
     parser.add_argument("--talents", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--n-boot", type=int, default=200)
@@ -219,7 +222,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{AS_OF}, {args.n_boot} bootstrap resamples, worlds {args.variants} (written after "
             "each). Generated into its section of results.md; do not edit by hand."
         )
-        write_section(args.out, "deploy", render(rows, header))
+        name = "deploy" if args.talents == 20_000 else f"deploy_{args.talents}"
+        write_section(args.out, name, render(rows, header))
     return 0
 
 
