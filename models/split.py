@@ -29,6 +29,18 @@ class TimeSplit:
         }
 
 
+def labelled_dates(frame: pl.DataFrame, label: str) -> list[date]:
+    """The snapshot dates, sorted, that have the label."""
+    return (
+        frame.lazy()
+        .filter(pl.col(label).is_not_null())
+        .select(pl.col("as_of").unique().sort())
+        .collect()
+        .get_column("as_of")
+        .to_list()
+    )
+
+
 def split_by_time(
     frame: pl.DataFrame,
     horizon: int,
@@ -42,14 +54,7 @@ def split_by_time(
     test, so that no training or calibration label looks into the test block's months.
     """
     label = f"y_{horizon}m"
-    dates = (
-        frame.lazy()
-        .filter(pl.col(label).is_not_null())
-        .select(pl.col("as_of").unique().sort())
-        .collect()
-        .get_column("as_of")
-        .to_list()
-    )
+    dates = labelled_dates(frame, label)
     purge = horizon if purge_months is None else purge_months
     need = test_months + calibration_months + 1
     if len(dates) < need:
@@ -83,14 +88,7 @@ def latest_split(
     test, see `retention backtest`), so `test` is the evaluated one's.
     """
     label = f"y_{evaluated.horizon}m"
-    dates = (
-        frame.lazy()
-        .filter(pl.col(label).is_not_null())
-        .select(pl.col("as_of").unique().sort())
-        .collect()
-        .get_column("as_of")
-        .to_list()
-    )
+    dates = labelled_dates(frame, label)
     calibration, train = dates[-calibration_months:], dates[:-calibration_months]
     return TimeSplit(
         evaluated.horizon, (train[0], train[-1]), (calibration[0], calibration[-1]), evaluated.test
