@@ -33,6 +33,7 @@ from pathlib import Path
 
 import polars as pl
 
+from benchmarks.probe import world_tag
 from benchmarks.report import write_section
 
 REPO = Path(__file__).resolve().parents[1]
@@ -48,7 +49,7 @@ def deployment_frames(
     from synthetic import oracle_probabilities, simulate, write_registry
     from synthetic.variants import variant_params
 
-    folder = cache / f"n{n}_s{seed}_v{'default' if variant is None else variant}"
+    folder = cache / world_tag(n, seed, variant)
     if (folder / "scored.parquet").is_file():
         return pl.read_parquet(folder / "frame.parquet"), pl.read_parquet(folder / "scored.parquet")
     registry = simulate(n_talents=n, seed=seed, as_of=AS_OF, params=variant_params(variant))

@@ -3,12 +3,14 @@
     uv run python -m benchmarks.probe --talents 20000 --seed 0 [--variant V] [--cache DIR]
         [--params JSON] [--blend W] [--tune]
 
-Snapshots and oracle are cached per (talents, seed, variant), so configurations compare fast.
+Snapshots and oracle are cached per (talents, seed, variant and the code that makes them), so
+configurations compare fast.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import time
 from datetime import date
@@ -17,6 +19,16 @@ from pathlib import Path
 import polars as pl
 
 AS_OF = date(2026, 11, 23)
+REPO = Path(__file__).resolve().parents[1]
+
+
+def world_tag(n: int, seed: int, variant: int | None) -> str:
+    """A cache folder's name: the world's size, seed and variant, and a digest of the code that
+    makes its frames (synthetic/ and features/), so a changed simulator never reuses old worlds."""
+    digest = hashlib.sha1()
+    for path in sorted([*(REPO / "synthetic").glob("*.py"), *(REPO / "features").glob("*.py")]):
+        digest.update(path.read_bytes())
+    return f"n{n}_s{seed}_v{'default' if variant is None else variant}_{digest.hexdigest()[:10]}"
 
 
 def world_frames(
@@ -27,8 +39,7 @@ def world_frames(
     from features.snapshots import training_snapshots
     from synthetic import oracle_probabilities, simulate, write_registry
 
-    tag = f"n{n}_s{seed}_v{'default' if variant is None else variant}"
-    folder = cache / tag
+    folder = cache / world_tag(n, seed, variant)
     if (folder / "frame.parquet").is_file():
         return pl.read_parquet(folder / "frame.parquet"), pl.read_parquet(folder / "oracle.parquet")
     from synthetic.variants import variant_params

@@ -8,7 +8,7 @@ import polars as pl
 from synthetic.calendar import month_index, month_starts
 from synthetic.careers import simulate_careers
 from synthetic.counterfactual import EtaRecorder, offer_truth
-from synthetic.employers import draw_employers, name_employers
+from synthetic.employers import NEVER, draw_employers, name_employers
 from synthetic.events import EVENTS, draw_life_events
 from synthetic.hazard import HazardParams
 from synthetic.oracle import oracle_probabilities
@@ -24,8 +24,11 @@ def last_known_month(as_of: dt.date, lag: int = 1, day: int = 15) -> int:
     return month_index(as_of) - lag - (0 if as_of.day >= day else 1)
 
 
-def _long(chunks: list, value: str) -> pl.DataFrame:
-    """Per-month (idx, t, [employer,] values) chunks to one integer frame sorted by talent, month."""
+def _long(chunks: list, value: str, extra: dict[str, list] | None = None) -> pl.DataFrame:
+    """Per-month (idx, t, [employer,] values) chunks to one integer frame sorted by talent, month.
+
+    `extra` adds columns given as one array per chunk, aligned with the chunk's rows.
+    """
     cols = {
         "i": np.concatenate([c[0] for c in chunks]),
         "t": np.concatenate([np.full(len(c[0]), c[1], dtype=np.int16) for c in chunks]),
@@ -33,8 +36,21 @@ def _long(chunks: list, value: str) -> pl.DataFrame:
     }
     if len(chunks[0]) == 4:
         cols["e"] = np.concatenate([c[2] for c in chunks])
+    for name, pieces in (extra or {}).items():
+        cols[name] = np.concatenate(pieces)
+        pieces.clear()
     chunks.clear()  # free the per-month pieces before sorting
     return pl.DataFrame(cols).sort("i", "t")
+
+
+def draw_shells(seed: int, emp: dict[str, np.ndarray], share: float) -> np.ndarray:
+    """Which employers are shells: a share of the micro and small private or foreign firms that
+    never close (a shell lives on paper). Its own generator: the world's other draws are unchanged."""
+    if share <= 0:
+        return np.zeros(len(emp["county"]), dtype=bool)
+    rng = np.random.default_rng([seed, 7_457_355])
+    eligible = np.isin(emp["ownership"], [0, 3]) & (emp["size"] <= 1) & (emp["close"] >= NEVER)
+    return eligible & (rng.random(len(eligible)) < share)
 
 
 def survey_intent(rng: np.random.Generator, frailty: np.ndarray, sd: float) -> np.ndarray:
@@ -63,7 +79,13 @@ def simulate(
     lumps = plan_lump_sums(pop, np.where(purchase < n_full, purchase, -1), rng)
     lumps["purchase_day"] = events["day"][EVENTS.index("home_purchased")]
     recorder = EtaRecorder(m0, n_talents)  # the offer's counterfactual truth reads the hazards
-    res = simulate_careers(rng, pop, emp, events, main, lumps, last_h, p, observe=recorder)
+    shell_rng = None
+    if p.shell_share > 0:
+        emp["shell"] = draw_shells(seed, emp, p.shell_share)
+        shell_rng = np.random.default_rng([seed, 7_457_356])
+    res = simulate_careers(
+        rng, pop, emp, events, main, lumps, last_h, p, observe=recorder, shell_rng=shell_rng
+    )
     talent_ids = make_ids("T", n_talents, 7)
     employer_ids = make_ids("E", len(emp["county"]), 6)
     month_labels = [str(m) for m in (np.datetime64("2016-01", "M") + np.arange(n_full))]
@@ -128,23 +150,30 @@ def simulate(
     def month_or_null(a: np.ndarray) -> pl.Series:
         return pl.Series(np.where(a >= 0, ms[np.maximum(a, 0)], np.datetime64("NaT")))
 
+    # first_departure_month is the registry's (the contract's rule on the full series, what the
+    # labels are); left_city_month is when the talent really left: earlier when a shell paid on.
     departures = pl.DataFrame(
-        {"talent_id": talent_ids, "first_departure_month": month_or_null(dep),
-         "return_month": month_or_null(res["return_month"])}
+        {"talent_id": talent_ids, "first_departure_month": month_or_null(res["observed_dep"]),
+         "return_month": month_or_null(res["return_month"]),
+         "left_city_month": month_or_null(dep)}
     )  # fmt: skip
+    if p.shell_share > 0:  # the oracle needs the shells' monthly chance of stopping (oracle.py)
+        departures = departures.with_columns(shell_stop=pl.lit(p.shell_stop, dtype=pl.Float64))
     # The oracle runs on integer talent keys (same formula, far less memory at 1M talents).
-    hazards = _long(res.pop("hz"), "hazard").select(
+    shells = {"shell_keep": res["hk"]} if p.shell_share > 0 else {}
+    hazards = _long(res.pop("hz"), "hazard", shells).select(
         pl.col("i").cast(pl.Int32).alias("talent_id"),
         pl.lit(pl.Series(ms[:n_full])).gather(pl.col("t")).alias("month"),
         pl.col("hazard").cast(pl.Float64),
         (pl.col("e") == 1).alias("at_risk"),
+        *([pl.col("shell_keep")] if shells else []),
     )
     flex = pop["program"] == FLEX
     scored = pl.DataFrame({"talent_id": np.flatnonzero(~flex).astype(np.int32)}).with_columns(
         as_of=pl.lit(as_of)
     )
-    dep_int = departures.select(
-        pl.int_range(pl.len(), dtype=pl.Int32).alias("talent_id"), "first_departure_month"
+    dep_int = departures.drop("return_month").with_columns(
+        pl.int_range(pl.len(), dtype=pl.Int32).alias("talent_id")
     )
     oracle = oracle_probabilities(hazards, dep_int, scored).with_columns(
         pl.lit(talent_ids).gather(pl.col("talent_id")).alias("talent_id")

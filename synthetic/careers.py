@@ -39,10 +39,16 @@ def _varying_log_hazard(
 def simulate_careers(
     rng: np.random.Generator, pop: dict, emp: dict, events: dict, main: dict, lumps: dict,
     last_hazard_month: int, p: HazardParams, observe=None,
+    shell_rng: np.random.Generator | None = None,
 ) -> dict[str, np.ndarray]:  # fmt: skip
     """Run months 0..last_hazard_month+2; hazards and departures stop after last_hazard_month.
 
     `observe(t, idx, eta, closing)`, when given, sees each month's log hazards (counterfactual.py).
+    With shell employers (emp["shell"], drawn only when p.shell_share > 0), `shell_rng` draws
+    whether and how long a shell keeps paying for a talent who has left (its own generator,
+    so every other draw of the world is the same as without them). "first_dep" is the month
+    the talent left the city; "observed_dep" the month the registry's rule sees (the same,
+    unless a shell paid on).
     """
     n = len(pop["arrival"])
     n_full = last_hazard_month + 3
@@ -58,6 +64,10 @@ def simulate_careers(
     return_month = np.full(n, -1, dtype=np.int32)
     shock_until = np.zeros(n, dtype=np.int32)
     paid_prev = np.zeros(n, dtype=bool)
+    shell = emp.get("shell")
+    shell_until = np.zeros(n, dtype=np.int32)  # a shell pays for a gone talent until this month
+    observed_dep = np.full(n, -1, dtype=np.int32)
+    hk = []  # per hz chunk: the chance a shell would keep paying a departure that month
     flex = pop["program"] == FLEX
     sf = spring_festival_term(n_full, p.spring_first, p.spring_second)
     si, hz = [], []
@@ -107,6 +117,16 @@ def simulate_careers(
             ghost_h = np.where(
                 emp["close"][cur[ghost]] == t, np.maximum(ghost_h, p.closure_probability), ghost_h
             )
+            if shell is not None:
+                hk.append(
+                    np.concatenate(
+                        [
+                            p.shell_keep * shell[cur[idx]],
+                            np.zeros(len(gap_idx)),
+                            p.shell_keep * shell[cur[ghost]],
+                        ]
+                    ).astype(np.float32)
+                )
             hz.append(
                 (
                     np.concatenate([idx, gap_idx, ghost]),
@@ -124,6 +144,13 @@ def simulate_careers(
         local = pop["hometown"][gone] == 0
         comes_back = rng.random(len(gone)) < np.where(local, 0.18, 0.08)
         return_at[gone] = np.where(comes_back, t + 5 + rng.geometric(1 / 12, len(gone)), -1)
+        observed_dep[gone] = t
+        if shell is not None:  # the shell pays on from month t; the rule sees the stop
+            at_shell = gone[shell[cur[gone]]]
+            kept = at_shell[shell_rng.random(len(at_shell)) < p.shell_keep]
+            until = np.minimum(t + shell_rng.geometric(p.shell_stop, len(kept)), last_hazard_month)
+            shell_until[kept], observed_dep[kept] = until, until
+            return_at[kept] = np.where(return_at[kept] >= 0, return_at[kept] + until - t, -1)
         gap_idx = idx[gap]
         state[gap_idx] = GAP
         gap_end[gap_idx] = t + 1 + (rng.random(len(gap_idx)) < 0.4)
@@ -151,11 +178,16 @@ def simulate_careers(
             * np.exp(indiv[pay_idx])
         )
         base = np.round(np.maximum(base, 0.6 * city_base(t)))
+        if shell is not None:  # paid at the floor base by the shell, for someone who is gone
+            kept = np.flatnonzero((state == AWAY) & (shell_until > t))
+            pay_idx, e = np.concatenate([pay_idx, kept]), np.concatenate([e, cur[kept]])
+            base = np.concatenate([base, np.full(len(kept), np.round(0.6 * city_base(t)))])
         si.append((pay_idx.astype(np.int32), t, e, base.astype(np.float32)))
         paid = np.zeros(n, dtype=bool)
         paid[pay_idx] = True
         paid_prev = paid
     return {
         "si": si, "hz": hz, "first_dep": first_dep, "return_month": return_month,
-        "first_emp": first_emp, "frailty": frailty,
+        "first_emp": first_emp, "frailty": frailty, "observed_dep": observed_dep,
+        "hk": hk,
     }  # fmt: skip

@@ -60,9 +60,7 @@ def cut_registry(reg: SimulatedRegistry, day: dt.date) -> SimulatedRegistry:
     scored = talents.filter(pl.col("program") != "flexible_expert").select(
         "talent_id", pl.lit(day).alias("as_of")
     )
-    oracle = oracle_probabilities(
-        hazards, departures.select("talent_id", "first_departure_month"), scored
-    )
+    oracle = oracle_probabilities(hazards, departures, scored)
     truth = {"departures": departures, "hazards": hazards, "oracle": oracle}
     return SimulatedRegistry(tables=tables, truth=truth, as_of=day, future_contributions=future)
 

@@ -34,6 +34,14 @@ class HazardParams:
     shock_size: float = 1.4
     gap_rate: float = 0.004  # short 1-2 month gaps that are not departures
     job_change_rate: float = 0.011
+    # Reporting noise: shell employers paying for people who are gone (domain.md: a 2020
+    # Shenzhen audit found 281 people at 233 non-tax-paying firms drawing subsidies). A share of
+    # micro and small private firms are shells; when a talent of theirs leaves the city, the
+    # shell keeps paying at the floor base with probability shell_keep, and each month it stops
+    # with probability shell_stop. The registry sees the departure only when it stops. 0: none.
+    shell_share: float = 0.0
+    shell_keep: float = 0.6
+    shell_stop: float = 1 / 6
 
 
 def static_log_hazard(

@@ -13,8 +13,19 @@ No registry can know m0 at a date inside m0 (its contributions are reported from
 m0+1), and that oracle is a different benchmark: on seed 0 (20,000 talents, as_of 2026-11-23)
 its 6-month AUC at as_of is 0.864, against 0.72-0.85 for this world (docs/simulator.md). This
 one keeps the information set of the oracle before the window fix; only the window grew.
+
+Shell employers (a world with HazardParams.shell_share > 0) pay on for some talents who have
+left: a departure in month m at a shell is kept on the payroll with probability q_m
+(hazards.shell_keep), and each month from m+1 the payments stop with probability s
+(departures.shell_stop). The registry's first departure M is the first unpaid month, so the
+label counts a departure in m only if its payments also stop by m0+h:
+    P(M <= m0+h) = sum_m S_m h_m [1 - q_m (1-s)^(m0+h-m)],  m = m0 .. m0+h,
+with S_m the chance of no departure in m0 .. m-1; that is 1 - prod(1 - h) less the departures
+still paid for at m0+h. A talent who left before m0 (departures.left_city_month) and is still
+paid for at m0 is known to the oracle as gone: P = 1 - (1-s)^(h+1).
 """
 
+import numpy as np
 import polars as pl
 
 from runconfig import DEFAULT
@@ -26,14 +37,25 @@ def oracle_probabilities(
     snapshots: pl.DataFrame,
     horizons: tuple[int, ...] = DEFAULT.horizons,
 ) -> pl.DataFrame:
-    """p_leave_h = 1 if M < m0, else 1 - prod(1 - hazard) over months m0 .. m0+h."""
+    """p_leave_h = 1 if M < m0, else 1 - prod(1 - hazard) over months m0 .. m0+h (shells: above)."""
+    shells = "shell_keep" in hazards.columns and "shell_stop" in departures.columns
+    log_rho = float(np.log1p(-departures["shell_stop"].max())) if shells else 0.0
+    log_surv = pl.col("hazard").neg().log1p()
+    kept = []
+    if shells:  # exp(cum before m) h_m q_m (1-s)^-m, summed: the departures a shell pays on for
+        month_no = (pl.col("month").dt.year() - 2016) * 12 + pl.col("month").dt.month() - 1
+        term = (
+            (log_surv.cum_sum() - log_surv).over("talent_id") - month_no.cast(pl.Float64) * log_rho
+        ).exp() * pl.col("hazard") * pl.col("shell_keep").cast(pl.Float64)
+        kept = [term.cum_sum().over("talent_id").alias("kept")]
     cum = (
         hazards.lazy()
         .sort("talent_id", "month")
         .select(
             "talent_id",
             "month",
-            pl.col("hazard").neg().log1p().cum_sum().over("talent_id").alias("cum"),
+            log_surv.cum_sum().over("talent_id").alias("cum"),
+            *kept,
         )
         .sort("month")
     )
@@ -47,19 +69,37 @@ def oracle_probabilities(
         joined = key.sort("month").join_asof(
             cum, on="month", by="talent_id", strategy="backward", check_sortedness=False
         )
-        return joined.select("_row", pl.col("cum").fill_null(0.0).alias(name))
+        extra = [pl.col("kept").fill_null(0.0).alias(f"_k{name[2:]}")] if shells else []
+        return joined.select("_row", pl.col("cum").fill_null(0.0).alias(name), *extra)
 
     out = snap.join(cum_at(-1, "_c0"), on="_row", how="left")
     for h in horizons:
         out = out.join(cum_at(h, f"_c{h}"), on="_row", how="left")
-    out = out.join(
-        departures.lazy().select("talent_id", "first_departure_month"), on="talent_id", how="left"
-    )
-    before = pl.col("first_departure_month").fill_null(pl.date(9999, 1, 1)) < pl.col("_m0")
+    dep_cols = ["first_departure_month", *(["left_city_month"] if shells else [])]
+    out = out.join(departures.lazy().select("talent_id", *dep_cols), on="talent_id", how="left")
+    never = pl.date(9999, 1, 1)
+    before = pl.col("first_departure_month").fill_null(never) < pl.col("_m0")
+
+    def present(h: int) -> pl.Expr:
+        p = 1.0 - (pl.col(f"_c{h}") - pl.col("_c0")).exp()
+        if not shells:
+            return p
+        m_end = (pl.col("_m0").dt.year() - 2016) * 12 + pl.col("_m0").dt.month() - 1 + h
+        still_paid = (
+            m_end.cast(pl.Float64) * log_rho - pl.col("_c0") + (pl.col(f"_k{h}") - pl.col("_k0")).log()
+        ).exp()
+        return p - still_paid.fill_nan(0.0)
+
+    def gone_but_paid(h: int) -> pl.Expr:
+        return 1.0 - float(np.exp(log_rho * (h + 1)))
+
+    left = pl.col("left_city_month").fill_null(never) < pl.col("_m0") if shells else pl.lit(False)
     probs = [
         pl.when(before)
         .then(1.0)
-        .otherwise(1.0 - (pl.col(f"_c{h}") - pl.col("_c0")).exp())
+        .when(left)
+        .then(gone_but_paid(h))
+        .otherwise(present(h))
         .alias(f"p_leave_{h}m")
         for h in horizons
     ]

@@ -35,6 +35,12 @@ RANGES: dict[str, tuple[float, float]] = {
     "ties_scale": (0.4, 1.6),  # multiplies the life-event terms (hukou, spouse, child, ...)
     "gap_rate": (0.001, 0.01),  # reporting noise: short 1-2 month gaps that are not departures
     "base": (0.009, 0.018),
+    # Reporting noise, shell employers paying for people who are gone (domain.md). Appended last,
+    # so the draws above are what they were before shells existed. Sizes are assumptions: the
+    # audit gives a count (281 people at 233 firms), not a rate.
+    "shell_share": (0.0, 0.15),  # share of the micro and small private firms that are shells
+    "shell_keep": (0.3, 0.9),  # a shell pays on for a talent who left
+    "shell_months": (2.0, 12.0),  # mean months it pays on (monthly stop = 1 / this)
 }
 
 
@@ -64,6 +70,9 @@ def draw_variant(variant: int) -> HazardParams:
         spring_second=u["spring_first"] * u["spring_second_ratio"],
         pay=u["pay"],
         gap_rate=u["gap_rate"],
+        shell_share=u["shell_share"],
+        shell_keep=u["shell_keep"],
+        shell_stop=1.0 / u["shell_months"],
     )
 
 
