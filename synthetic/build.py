@@ -45,7 +45,8 @@ def _long(chunks: list, value: str, extra: dict[str, list] | None = None) -> pl.
 
 def draw_shells(seed: int, emp: dict[str, np.ndarray], share: float) -> np.ndarray:
     """Which employers are shells: a share of the micro and small private or foreign firms that
-    never close (a shell lives on paper). Its own generator: the world's other draws are unchanged."""
+    never close (a shell lives on paper). Its own generator: the talents, employers and grants drawn
+    are the same with or without shells."""
     if share <= 0:
         return np.zeros(len(emp["county"]), dtype=bool)
     rng = np.random.default_rng([seed, 7_457_355])

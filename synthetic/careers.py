@@ -46,7 +46,8 @@ def simulate_careers(
     `observe(t, idx, eta, closing)`, when given, sees each month's log hazards (counterfactual.py).
     With shell employers (emp["shell"], drawn only when p.shell_share > 0), `shell_rng` draws
     whether and how long a shell keeps paying for a talent who has left (its own generator,
-    so every other draw of the world is the same as without them). "first_dep" is the month
+    so a world without shells draws exactly what it did; with them, a return moved by a shell's
+    months changes the later draws of the loop). "first_dep" is the month
     the talent left the city; "observed_dep" the month the registry's rule sees (the same,
     unless a shell paid on).
     """
