@@ -4,6 +4,8 @@ Per horizon the raw log-odds are `w * LightGBM + (1 - w) * logistic` (w = `blend
 mapped to probabilities by an isotonic calibrator fitted on the calibration block, then made
 monotone across horizons. Why a blend (README, models/train.py): out of time the regularised
 trees and the linear model rank about equally well on their own, and their average beats each.
+On small registries a bagged forest of deeper trees joins them (`forest`, weight `forest_weight`,
+models/capacity.py says why): log-odds = (1 - f) x blend + f x forest.
 """
 
 from __future__ import annotations
@@ -18,6 +20,15 @@ from scipy.special import expit
 from models.calibrate import Calibrator, DriftSlope, enforce_monotone
 from models.frame import FeatureSpec, to_matrix
 from models.linear import LinearComponent
+
+
+def forest_log_odds(forest: lgb.Booster, x: np.ndarray, pred_contrib: bool = False) -> np.ndarray:
+    """A LightGBM random forest's log-odds (or their TreeSHAP parts): its raw score is the trees'
+    sum, and its probability the sigmoid of their mean (tests/models/test_models_train.py)."""
+    n_trees = max(forest.current_iteration(), 1)
+    if pred_contrib:
+        return forest.predict(x, pred_contrib=True) / n_trees
+    return forest.predict(x, raw_score=True) / n_trees
 
 
 @dataclass
@@ -36,6 +47,9 @@ class AttritionModel:
     held_out: AttritionModel | None = None
     # Per horizon, the flattening the newest labels showed (models.calibrate.DriftSlope).
     drift: dict[int, DriftSlope] | None = None
+    # Small registries: per horizon a LightGBM random forest, averaged in with `forest_weight`.
+    forest: dict[int, lgb.Booster] | None = None
+    forest_weight: float = 0.0
 
     @property
     def evaluated(self) -> AttritionModel:
@@ -57,14 +71,22 @@ class AttritionModel:
         linear = getattr(self, "linear", None)
         return linear.get(horizon) if linear else None
 
+    def _forest(self, horizon: int) -> tuple[lgb.Booster | None, float]:
+        # Models pickled before the forest existed have no `forest` attribute: none.
+        forest = (getattr(self, "forest", None) or {}).get(horizon)
+        return forest, (float(getattr(self, "forest_weight", 0.0)) if forest is not None else 0.0)
+
     def blend_log_odds(self, x: np.ndarray, horizon: int) -> np.ndarray:
         """Uncalibrated blended log-odds for one horizon of a `to_matrix` matrix."""
         trees = self.boosters[horizon].predict(x, raw_score=True)
         linear = self._linear(horizon)
-        if linear is None:
+        if linear is not None:
+            w = self.weight(horizon)
+            trees = w * trees + (1.0 - w) * linear.log_odds_from_matrix(x)
+        forest, f = self._forest(horizon)
+        if forest is None:
             return trees
-        w = self.weight(horizon)
-        return w * trees + (1.0 - w) * linear.log_odds_from_matrix(x)
+        return (1.0 - f) * trees + f * forest_log_odds(forest, x)
 
     def raw_scores(self, frame: pl.DataFrame, horizon: int) -> np.ndarray:
         """Uncalibrated blended probabilities for one horizon (what the calibrator maps)."""
@@ -89,8 +111,8 @@ class AttritionModel:
     def contributions(self, frame: pl.DataFrame, horizon: int = 6) -> pl.DataFrame:
         """Per-feature log-odds contributions plus `bias`, row-aligned; they sum to the blend's log-odds.
 
-        Trees: LightGBM's `pred_contrib` (TreeSHAP); linear half: weight x centred value; each
-        weighted like the blend.
+        Trees and forest: LightGBM's `pred_contrib` (TreeSHAP); linear half: weight x centred
+        value; each weighted like the blend.
         """
         x = to_matrix(frame, self.spec)
         contrib = self.boosters[horizon].predict(x, pred_contrib=True)
@@ -99,6 +121,9 @@ class AttritionModel:
             per_feature, bias = linear.contributions_from_matrix(x)
             w = self.weight(horizon)
             contrib = w * contrib + (1.0 - w) * np.column_stack([per_feature, bias])
+        forest, f = self._forest(horizon)
+        if forest is not None:
+            contrib = (1.0 - f) * contrib + f * forest_log_odds(forest, x, pred_contrib=True)
         names = [*self.spec.names, "bias"]
         return pl.DataFrame(
             {name: contrib[:, i] for i, name in enumerate(names)},

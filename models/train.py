@@ -22,7 +22,9 @@ registry can tell is mostly additive and drifts over time, where the linear mode
 better; the trees add thresholds and interactions (the subsidy cliff, closures). Averaging the
 two log-odds (`blend_weight` 0.5, fixed, not tuned) beat each alone on both seeds. The linear
 half is the logistic baseline's own recipe fitted on the same rows (`models.linear`), so the
-comparison to the baseline measures the blend and nothing else.
+comparison to the baseline measures the blend and nothing else. On small registries (a horizon
+with at most `forest_max_rows` training rows) a LightGBM random forest joins the two in equal
+thirds (models/capacity.py has the figures and why the mixture is fixed, not chosen).
 
 Splits are by snapshot date only, per horizon because the last fully labelled month
 differs by horizon: train on early snapshots, early-stop and calibrate on the next
@@ -72,7 +74,13 @@ import polars as pl
 from models.attrition import AttritionModel
 from models.baselines import fit_logistic_baseline
 from models.calibrate import DriftSlope, fit_calibrator, fit_drift_slope
-from models.capacity import auc, capacity_candidates, choose_blend_weight
+from models.capacity import (
+    FOREST_ROUNDS,
+    auc,
+    capacity_candidates,
+    choose_blend_weight,
+    forest_params,
+)
 from models.evaluate_run import LOGISTIC_MAX_ROWS, evaluate_model, subsample
 from models.frame import fit_feature_spec, to_matrix
 from models.levels import LevelCaps, describe_pooling
@@ -223,17 +231,19 @@ def fit_recipe(
     config: RunConfig,
     params: dict,
     fixed: dict[int, tuple[dict, int]] | None = None,
+    fixed_forest: set[int] | None = None,
 ) -> tuple[AttritionModel, dict[int, dict[str, object]]]:
     """Per horizon: trees early-stopped on the calibration block, the logistic half on the training
     rows, the blend calibrated on the calibration block; and what was chosen on the way.
 
     `fixed` (the refit): per horizon the capacity and number of rounds the evaluated fit chose;
-    the trees are grown to exactly that, with no search and no early stopping."""
+    the trees are grown to exactly that, with no search and no early stopping; `fixed_forest`,
+    the horizons where the evaluated fit had a forest (models/capacity.py), get one again."""
     t, horizons, seed = config.train, config.horizons, config.train.seed
     last_train = max(split.train[1] for split in splits.values())
     caps = LevelCaps(t.max_x_levels, t.min_x_level_talents)
     spec = fit_feature_spec(frame.filter(pl.col("as_of") <= last_train), numeric, categorical, caps)
-    boosters, calibrators, linear, weights, chosen = {}, {}, {}, {}, {}
+    boosters, calibrators, linear, weights, chosen, forest = {}, {}, {}, {}, {}, {}
     for h in horizons:
         label = f"y_{h}m"
         train = cap_rows(select_block(frame, splits[h], "train"), t.max_train_rows, seed)
@@ -259,9 +269,18 @@ def fit_recipe(
                 )
                 chosen[h]["blend_valid_auc"] = ", ".join(f"{w}: {a:.4f}" for w, a in scores.items())
             chosen[h]["blend_weight"] = weights[h]
+        with_forest = t.forest_weight > 0 and train.height <= t.forest_max_rows
+        if fixed is not None:  # the refit repeats the evaluated recipe, forest or not
+            with_forest = t.forest_weight > 0 and fixed_forest is not None and h in fixed_forest
+        if with_forest:
+            rf = forest_params(train.height)
+            forest[h] = fit_booster(train, None, spec, label, {**params, **rf}, FOREST_ROUNDS)
+            chosen[h]["forest"] = f"{FOREST_ROUNDS} trees, {rf['num_leaves']} leaves >= {rf['min_data_in_leaf']}"
+            chosen[h]["forest_weight"] = t.forest_weight
     model = AttritionModel(
-        spec, boosters, {}, tuple(horizons), linear=linear or None, blend_weight=weights
-    )
+        spec, boosters, {}, tuple(horizons), linear=linear or None, blend_weight=weights,
+        forest=forest or None, forest_weight=t.forest_weight if forest else 0.0,
+    )  # fmt: skip
     for h in horizons:
         calib = select_block(frame, splits[h], "calibration")
         raw = model.raw_scores(calib, h)
@@ -343,7 +362,7 @@ def train_attrition_model(
             for h in horizons
         }
         shipped, refit_chosen = fit_recipe(
-            frame, latest, numeric, categorical, config, params, fixed
+            frame, latest, numeric, categorical, config, params, fixed, set(model.forest or {})
         )
         shipped.held_out = model
         if t.drift_slope:

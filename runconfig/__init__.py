@@ -74,6 +74,9 @@ class TrainParams(BaseModel):
         default=0, ge=0
     )  # training rows per horizon; 0: off (on 3k talents the search lost AUC and ECE)
     max_train_rows: int | None = 1_500_000
+    # A random forest averaged in when a horizon has at most this many training rows (0: never)
+    forest_max_rows: int = Field(default=100_000, ge=0)
+    forest_weight: float = Field(default=1 / 3, ge=0.0, le=1.0)  # models/capacity.py says why
     max_x_levels: int = Field(default=24, ge=1)  # per x_* text attribute (models/levels.py)
     min_x_level_talents: int = Field(default=30, ge=1)  # rarer levels are pooled into OTHER
 

@@ -129,3 +129,35 @@ def test_without_refit_the_evaluated_model_is_shipped():
     config = RunConfig(train=TrainParams(n_boot=0, lgb_params=TINY, refit=False))
     result = train_attrition_model(frame, TOY_NUMERIC, TOY_CATEGORICAL, config)
     assert result.model.evaluated is result.model and result.params["refit"].startswith("no")
+
+
+def test_a_small_registry_averages_in_a_forest_in_thirds_and_its_refit_too(toy):
+    from scipy.special import expit
+
+    from models.attrition import forest_log_odds
+    from models.frame import to_matrix
+
+    frame, _, result = toy
+    model = result.model
+    assert set(model.forest) == {3, 6, 12} and model.forest_weight == pytest.approx(1 / 3)
+    assert set(model.evaluated.forest) == {3, 6, 12}  # the held-out twin has the same recipe
+    x = to_matrix(frame.head(200), model.spec)
+    forest = model.forest[6]
+    # LightGBM's rf raw score is the trees' sum; its probability the sigmoid of their mean.
+    np.testing.assert_allclose(expit(forest_log_odds(forest, x)), forest.predict(x), atol=1e-9)
+    blend = 0.5 * model.boosters[6].predict(x, raw_score=True) + 0.5 * model.linear[
+        6
+    ].log_odds_from_matrix(x)
+    np.testing.assert_allclose(
+        model.blend_log_odds(x, 6), (2 / 3) * blend + (1 / 3) * forest_log_odds(forest, x)
+    )
+    assert result.params["tuned_forest_6m"].startswith("300 trees")
+
+
+def test_no_forest_when_the_registry_is_large_or_it_is_off(toy):
+    frame, _, _ = toy
+    for train in (TrainParams(n_boot=0, lgb_params=TINY, forest_max_rows=50, refit=False),
+                  TrainParams(n_boot=0, lgb_params=TINY, forest_weight=0.0, refit=False)):  # fmt: skip
+        result = train_attrition_model(frame, TOY_NUMERIC, TOY_CATEGORICAL, RunConfig(train=train))
+        assert result.model.forest is None and result.model.forest_weight == 0.0
+        assert not any(k.startswith("tuned_forest") for k in result.params)
