@@ -275,7 +275,9 @@ def fit_recipe(
         if with_forest:
             rf = forest_params(train.height)
             forest[h] = fit_booster(train, None, spec, label, {**params, **rf}, FOREST_ROUNDS)
-            chosen[h]["forest"] = f"{FOREST_ROUNDS} trees, {rf['num_leaves']} leaves >= {rf['min_data_in_leaf']}"
+            chosen[h]["forest"] = (
+                f"{FOREST_ROUNDS} trees, {rf['num_leaves']} leaves >= {rf['min_data_in_leaf']}"
+            )
             chosen[h]["forest_weight"] = t.forest_weight
     model = AttritionModel(
         spec, boosters, {}, tuple(horizons), linear=linear or None, blend_weight=weights,

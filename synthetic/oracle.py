@@ -45,8 +45,13 @@ def oracle_probabilities(
     if shells:  # exp(cum before m) h_m q_m (1-s)^-m, summed: the departures a shell pays on for
         month_no = (pl.col("month").dt.year() - 2016) * 12 + pl.col("month").dt.month() - 1
         term = (
-            (log_surv.cum_sum() - log_surv).over("talent_id") - month_no.cast(pl.Float64) * log_rho
-        ).exp() * pl.col("hazard") * pl.col("shell_keep").cast(pl.Float64)
+            (
+                (log_surv.cum_sum() - log_surv).over("talent_id")
+                - month_no.cast(pl.Float64) * log_rho
+            ).exp()
+            * pl.col("hazard")
+            * pl.col("shell_keep").cast(pl.Float64)
+        )
         kept = [term.cum_sum().over("talent_id").alias("kept")]
     cum = (
         hazards.lazy()
@@ -86,7 +91,9 @@ def oracle_probabilities(
             return p
         m_end = (pl.col("_m0").dt.year() - 2016) * 12 + pl.col("_m0").dt.month() - 1 + h
         still_paid = (
-            m_end.cast(pl.Float64) * log_rho - pl.col("_c0") + (pl.col(f"_k{h}") - pl.col("_k0")).log()
+            m_end.cast(pl.Float64) * log_rho
+            - pl.col("_c0")
+            + (pl.col(f"_k{h}") - pl.col("_k0")).log()
         ).exp()
         return p - still_paid.fill_nan(0.0)
 

@@ -62,12 +62,15 @@ def test_the_registry_sees_the_departure_when_the_shell_stops_paying(reg):
     assert after.height > 0
     floor = after.with_columns(
         expected=(
-            4200.0 * 1.06 ** ((_months(pl.col("month"), pl.lit(dt.date(2016, 1, 1))) + 6) // 12)
+            4200.0
+            * 1.06 ** ((_months(pl.col("month"), pl.lit(dt.date(2016, 1, 1))) + 6) // 12)
             * 0.6
         ).round()
     )
     assert (floor["contribution_base"] == floor["expected"]).all()
-    assert after.group_by("talent_id").agg(pl.col("employer_id").n_unique())["employer_id"].max() == 1
+    assert (
+        after.group_by("talent_id").agg(pl.col("employer_id").n_unique())["employer_id"].max() == 1
+    )
     # Nothing happens in the city to someone who has gone: no life event after leaving.
     events = reg.tables["life_events"].join(paid_on, on="talent_id")
     assert events.filter(pl.col("event_date") >= pl.col("left_city_month")).is_empty()
@@ -83,7 +86,12 @@ def test_oracle_knows_who_is_gone_but_paid_for():
     hazards = pl.DataFrame(
         {
             "talent_id": ["a", "b", "b", "b"],
-            "month": [dt.date(2026, 1, 1), dt.date(2026, 3, 1), dt.date(2026, 4, 1), dt.date(2026, 5, 1)],
+            "month": [
+                dt.date(2026, 1, 1),
+                dt.date(2026, 3, 1),
+                dt.date(2026, 4, 1),
+                dt.date(2026, 5, 1),
+            ],
             "hazard": [0.4, 0.1, 0.2, 0.5],
             "shell_keep": [0.5, 0.5, 0.5, 0.5],
         }
