@@ -31,6 +31,11 @@ import polars as pl
 from runconfig import DEFAULT
 
 
+def _month_index(column: str) -> pl.Expr:
+    """The simulator's month index of a date column (0 = 2016-01)."""
+    return (pl.col(column).dt.year() - 2016) * 12 + pl.col(column).dt.month() - 1
+
+
 def oracle_probabilities(
     hazards: pl.DataFrame,
     departures: pl.DataFrame,
@@ -43,7 +48,7 @@ def oracle_probabilities(
     log_surv = pl.col("hazard").neg().log1p()
     kept = []
     if shells:  # exp(cum before m) h_m q_m (1-s)^-m, summed: the departures a shell pays on for
-        month_no = (pl.col("month").dt.year() - 2016) * 12 + pl.col("month").dt.month() - 1
+        month_no = _month_index("month")
         term = (
             (
                 (log_surv.cum_sum() - log_surv).over("talent_id")
@@ -89,7 +94,7 @@ def oracle_probabilities(
         p = 1.0 - (pl.col(f"_c{h}") - pl.col("_c0")).exp()
         if not shells:
             return p
-        m_end = (pl.col("_m0").dt.year() - 2016) * 12 + pl.col("_m0").dt.month() - 1 + h
+        m_end = _month_index("_m0") + h
         still_paid = (
             m_end.cast(pl.Float64) * log_rho
             - pl.col("_c0")
@@ -97,15 +102,12 @@ def oracle_probabilities(
         ).exp()
         return p - still_paid.fill_nan(0.0)
 
-    def gone_but_paid(h: int) -> pl.Expr:
-        return 1.0 - float(np.exp(log_rho * (h + 1)))
-
     left = pl.col("left_city_month").fill_null(never) < pl.col("_m0") if shells else pl.lit(False)
     probs = [
         pl.when(before)
         .then(1.0)
         .when(left)
-        .then(gone_but_paid(h))
+        .then(1.0 - float(np.exp(log_rho * (h + 1))))  # gone, paid for: stops within h
         .otherwise(present(h))
         .alias(f"p_leave_{h}m")
         for h in horizons

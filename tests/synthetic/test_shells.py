@@ -11,6 +11,7 @@ from polars.testing import assert_frame_equal
 import synthetic
 from synthetic import checks
 from synthetic.build import draw_shells
+from synthetic.careers import city_base
 from synthetic.hazard import HazardParams
 
 AS_OF = dt.date(2026, 11, 23)
@@ -60,13 +61,9 @@ def test_the_registry_sees_the_departure_when_the_shell_stops_paying(reg):
         & (pl.col("month") < pl.col("first_departure_month"))
     )
     assert after.height > 0
-    floor = after.with_columns(
-        expected=(
-            4200.0
-            * 1.06 ** ((_months(pl.col("month"), pl.lit(dt.date(2016, 1, 1))) + 6) // 12)
-            * 0.6
-        ).round()
-    )
+    months = after.select(_months(pl.col("month"), pl.lit(dt.date(2016, 1, 1))))
+    expected = [round(0.6 * city_base(t)) for t in months.to_series()]
+    floor = after.with_columns(expected=pl.Series(expected, dtype=pl.Float64))
     assert (floor["contribution_base"] == floor["expected"]).all()
     assert (
         after.group_by("talent_id").agg(pl.col("employer_id").n_unique())["employer_id"].max() == 1
