@@ -151,7 +151,7 @@ def test_a_small_registry_averages_in_a_forest_in_thirds_and_its_refit_too(toy):
     np.testing.assert_allclose(
         model.blend_log_odds(x, 6), (2 / 3) * blend + (1 / 3) * forest_log_odds(forest, x)
     )
-    assert result.params["tuned_forest_6m"].startswith("100 trees")
+    assert result.params["tuned_forest_6m"].startswith("50 trees, 31 leaves")
 
 
 def test_no_forest_when_the_registry_is_large_or_it_is_off(toy):
