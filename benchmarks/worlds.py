@@ -61,14 +61,11 @@ def level_matched_ece(p: np.ndarray, y: np.ndarray) -> float:
     it reads the block's own labels, so no model could do it; what is left is the shape's error)."""
     from scipy.special import expit, logit
 
+    from models.calibrate import shift_to_mean
     from models.evaluate import expected_calibration_error
 
     z = logit(np.clip(p, 1e-9, 1 - 1e-9))
-    lo, hi = -10.0, 10.0
-    for _ in range(80):  # the mean is monotone in the shift: bisection
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if expit(z + mid).mean() < y.mean() else (lo, mid)
-    return expected_calibration_error(expit(z + (lo + hi) / 2), y)
+    return expected_calibration_error(expit(z + shift_to_mean(z, float(np.mean(y)))), y)
 
 
 def drift_figures(block: pl.DataFrame, oracle: pl.DataFrame, model, h: int) -> dict[str, float]:

@@ -133,12 +133,16 @@ def fit_drift_slope(
         return None
     slope = max(1.0 - decay * decay**2 / (decay**2 + se**2), floor)
     z = logit(np.clip(np.asarray(p_shipped, dtype=np.float64), 1e-9, 1 - 1e-9))
-    target = float(np.mean(expit(z)))
-    lo, hi = -20.0, 20.0  # the shift keeping the mean: monotone in the shift, bisection
+    return DriftSlope(slope, shift_to_mean(z, float(np.mean(expit(z))), slope), measured, se)
+
+
+def shift_to_mean(z: np.ndarray, target: float, slope: float = 1.0) -> float:
+    """The shift a with mean(expit(a + slope * z)) = target (the mean is monotone in a: bisection)."""
+    lo, hi = -20.0, 20.0
     for _ in range(100):
         mid = (lo + hi) / 2
         if np.mean(expit(mid + slope * z)) < target:
             lo = mid
         else:
             hi = mid
-    return DriftSlope(slope, (lo + hi) / 2, measured, se)
+    return (lo + hi) / 2
