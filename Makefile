@@ -19,7 +19,7 @@ demo: setup
 	$(UV) run retention demo
 
 test: setup
-	$(UV) run pytest -n 2 --dist loadfile -q -p no:cacheprovider
+	$(UV) run pytest -n 2 --dist loadfile --no-loadscope-reorder -q -p no:cacheprovider
 
 test-fast: setup
 	$(UV) run pytest -q -m "not slow" -p no:cacheprovider
