@@ -1,5 +1,8 @@
 """Suite-wide ordering: the longest modules start first, so that the two xdist workers finish
-together instead of one of them starting the longest test when the other is nearly done."""
+together instead of one of them starting the longest test when the other is nearly done.
+
+`make test` passes `--no-loadscope-reorder`: with `--dist loadfile`, pytest-xdist (3.8) otherwise
+hands out files by their number of tests, most first, whatever order they were collected in."""
 
 from __future__ import annotations
 
