@@ -255,15 +255,33 @@ def holds_lock(out: Path, pid: int) -> bool:
         return False
 
 
+def watch(proc: subprocess.Popen, out: Path, until, locked: float | None = None):
+    """Poll a run until it exits or `until(locked)` (a deadline, given when it took the lock, or
+    None) has passed; returns (exited, the moment it was first seen holding the lock, or None)."""
+    while True:
+        if proc.poll() is not None:
+            return True, locked
+        now = time.monotonic()
+        if locked is None and holds_lock(out, proc.pid):
+            locked = now
+        deadline = until(locked)
+        if deadline is not None and now >= deadline:
+            return False, locked
+        time.sleep(0.005)
+
+
 @pytest.mark.slow
 def test_killed_scoring_leaves_a_complete_run_and_the_next_run_completes(cli, tmp_path):
     run, start = cli
     out = tmp_path / "lists"
-    started = time.monotonic()
-    first = run("--out", str(out))
+    launched = time.monotonic()
+    first = start("--out", str(out))
+    _, locked = watch(first, out, lambda _: None)
+    assert first.wait() == 0, first.communicate()[1][-2000:]
+    first.communicate()
+    assert locked is not None, "the first run was never seen holding the folder's lock"
     # How long whole runs, and their work once they hold the lock, take on this machine, now.
-    completed, working = [time.monotonic() - started], []
-    assert first.returncode == 0, first.stderr
+    completed, working = [time.monotonic() - launched], [time.monotonic() - locked]
     lang = assert_complete(out / AS_OF)
     rng = random.Random(6)
     kills, attempts, published = {"anywhere": 0, "working": 0}, 0, 0
@@ -279,23 +297,21 @@ def test_killed_scoring_leaves_a_complete_run_and_the_next_run_completes(cli, tm
         # whole runs, so start-up is covered too. "working": once the run holds the folder's
         # lock (most of a run is Python and Prefect starting; the ingest, the scoring and the
         # writing and swapping of files all come after the lock), up to 1.2x the median time
-        # runs took from there. Both follow the machine's speed as it is now (the other worker
-        # and a busy machine make runs 2-5x slower, then faster again).
+        # the last five runs took from there. Both follow the machine's speed as it is now (the
+        # other worker and a busy machine make runs 2-5x slower, then faster again).
         kind = ("anywhere", "working")[attempts % 2]
         if kind == "working":
-            while not holds_lock(out, proc.pid) and proc.poll() is None:
-                time.sleep(0.005)
-            since = time.monotonic()
-            typical = statistics.median(working[-5:]) if working else 1.0
+            wait = rng.uniform(0.0, statistics.median(working[-5:]) * 1.2)
+            exited, locked = watch(proc, out, lambda at, w=wait: None if at is None else at + w)
         else:
-            since, typical = launched, statistics.median(completed[-5:])
-        try:
-            proc.wait(timeout=max(since + rng.uniform(0.0, typical * 1.2) - time.monotonic(), 0.0))
+            deadline = launched + rng.uniform(0.0, statistics.median(completed[-5:]) * 1.2)
+            exited, locked = watch(proc, out, lambda _, d=deadline: d)
+        if exited:
             assert proc.returncode == 0, proc.communicate()[1][-2000:]
             completed.append(time.monotonic() - launched)
-            if kind == "working":
-                working.append(time.monotonic() - since)
-        except subprocess.TimeoutExpired:
+            if locked is not None:
+                working.append(time.monotonic() - locked)
+        else:
             proc.send_signal(signal.SIGKILL)
             kills[kind] += 1
         proc.communicate()
