@@ -255,19 +255,29 @@ def holds_lock(out: Path, pid: int) -> bool:
         return False
 
 
-def watch(proc: subprocess.Popen, out: Path, until, locked: float | None = None):
-    """Poll a run until it exits or `until(locked)` (a deadline, given when it took the lock, or
-    None) has passed; returns (exited, the moment it was first seen holding the lock, or None)."""
+def watch(proc: subprocess.Popen, out: Path, until) -> tuple[bool, dict[str, float]]:
+    """Poll a run until it exits or `until(seen)` (a deadline, or None) has passed.
+
+    `seen`: when the run was first seen holding the folder's lock ("working": from there on it
+    ingests, scores and writes) and writing its staging folder ("writing": its files, then the
+    swap). Returns whether it exited, and `seen`.
+    """
+    staging, seen = out / f".{AS_OF}.tmp-{proc.pid}", {}
     while True:
         if proc.poll() is not None:
-            return True, locked
+            return True, seen
         now = time.monotonic()
-        if locked is None and holds_lock(out, proc.pid):
-            locked = now
-        deadline = until(locked)
+        if "working" not in seen and holds_lock(out, proc.pid):
+            seen["working"] = now
+        if "writing" not in seen and staging.exists():
+            seen["writing"] = now
+        deadline = until(seen)
         if deadline is not None and now >= deadline:
-            return False, locked
-        time.sleep(0.005)
+            return False, seen
+        time.sleep(0.002)
+
+
+KILL_KINDS = ("anywhere", "working", "writing")
 
 
 @pytest.mark.slow
@@ -276,41 +286,46 @@ def test_killed_scoring_leaves_a_complete_run_and_the_next_run_completes(cli, tm
     out = tmp_path / "lists"
     launched = time.monotonic()
     first = start("--out", str(out))
-    _, locked = watch(first, out, lambda _: None)
+    _, seen = watch(first, out, lambda _: None)
     assert first.wait() == 0, first.communicate()[1][-2000:]
     first.communicate()
-    assert locked is not None, "the first run was never seen holding the folder's lock"
-    # How long whole runs, and their work once they hold the lock, take on this machine, now.
-    completed, working = [time.monotonic() - launched], [time.monotonic() - locked]
+    assert set(seen) == {"working", "writing"}, f"the first run was seen only {seen}"
+    # How long whole runs, and their work from each moment on, take on this machine, now.
+    ended = time.monotonic()
+    spans = {"anywhere": [ended - launched]} | {k: [ended - t] for k, t in seen.items()}
     lang = assert_complete(out / AS_OF)
     rng = random.Random(6)
-    kills, attempts, published = {"anywhere": 0, "working": 0}, 0, 0
-    # Until six kills of each kind, and one new run published (finished, or killed after its swap).
-    while min(kills.values()) < 6 or not published:
+    kills, attempts, published = dict.fromkeys(KILL_KINDS, 0), 0, 0
+    # Until three kills of each kind, and one new run published (finished, or killed after its swap).
+    while min(kills.values()) < 3 or not published:
         attempts += 1
-        assert attempts <= 40, f"{kills} kills and {published} published in {attempts - 1} runs"
+        assert attempts <= 45, f"{kills} kills and {published} published in {attempts - 1} runs"
         # Each run asks for the other language, so the folder shows whether it was replaced.
         other = "en" if lang == "zh" else "zh"
         proc = start("--out", str(out), "--overwrite", "--lang", other)
         launched = time.monotonic()
-        # Two kinds of kill moments, in turn. "anywhere": up to 1.2x the median of the last five
-        # whole runs, so start-up is covered too. "working": once the run holds the folder's
-        # lock (most of a run is Python and Prefect starting; the ingest, the scoring and the
-        # writing and swapping of files all come after the lock), up to 1.2x the median time
-        # the last five runs took from there. Both follow the machine's speed as it is now (the
-        # other worker and a busy machine make runs 2-5x slower, then faster again).
-        kind = ("anywhere", "working")[attempts % 2]
-        if kind == "working":
-            wait = rng.uniform(0.0, statistics.median(working[-5:]) * 1.2)
-            exited, locked = watch(proc, out, lambda at, w=wait: None if at is None else at + w)
+        # Three kinds of kill moments, in turn, each up to 1.2x the median of the last five runs'
+        # time from that moment to their end: "anywhere" from the launch, so start-up is
+        # covered too; "working" from the moment the run holds the folder's lock (most of a run
+        # is Python and Prefect starting; the ingest, the scoring and the files come after it);
+        # "writing" from the moment its staging folder appears (its files are written, then
+        # swapped in: about a tenth of a second, where a publishing mistake would show). They
+        # follow the machine's speed as it is now (the other worker and a busy machine make
+        # runs 2-5x slower, then faster again).
+        kind = KILL_KINDS[attempts % 3]
+        wait = rng.uniform(0.0, statistics.median(spans[kind][-5:]) * 1.2)
+        if kind == "anywhere":
+            exited, seen = watch(proc, out, lambda _, d=launched + wait: d)
         else:
-            deadline = launched + rng.uniform(0.0, statistics.median(completed[-5:]) * 1.2)
-            exited, locked = watch(proc, out, lambda _, d=deadline: d)
+            exited, seen = watch(
+                proc, out, lambda at, k=kind, w=wait: at[k] + w if k in at else None
+            )
         if exited:
             assert proc.returncode == 0, proc.communicate()[1][-2000:]
-            completed.append(time.monotonic() - launched)
-            if locked is not None:
-                working.append(time.monotonic() - locked)
+            ended = time.monotonic()
+            spans["anywhere"].append(ended - launched)
+            for k, at in seen.items():
+                spans[k].append(ended - at)
         else:
             proc.send_signal(signal.SIGKILL)
             kills[kind] += 1
